@@ -1,0 +1,47 @@
+"""Engine DDL derived from the schema: LadybugDB tables and Neo4j constraints/indexes."""
+
+from __future__ import annotations
+
+from .schema import Schema
+
+LADYBUG_TYPES = {
+    "string": "STRING",
+    "int": "INT64",
+    "float": "DOUBLE",
+    "bool": "BOOLEAN",
+    "date": "STRING",
+    "string_list": "STRING[]",
+}
+
+# Properties audits filter on most; indexed in Neo4j (Ladybug indexes primary keys only).
+NEO4J_INDEXED = ("day", "name", "status", "checked_status", "kind", "level")
+
+
+def ladybug_ddl(schema: Schema) -> list[str]:
+    statements = []
+    for label in schema.labels.values():
+        cols = ", ".join(f"{name} {LADYBUG_TYPES[kind]}" for name, kind in label.stored_columns())
+        statements.append(
+            f"CREATE NODE TABLE IF NOT EXISTS {label.name}({cols}, PRIMARY KEY({label.key}))"
+        )
+    for rel in schema.relationships.values():
+        ends = ", ".join(f"FROM {a} TO {b}" for a, b in rel.ends)
+        cols = "".join(f", {name} {LADYBUG_TYPES[kind]}" for name, kind in rel.stored_columns())
+        statements.append(f"CREATE REL TABLE IF NOT EXISTS {rel.name}({ends}{cols})")
+    return statements
+
+
+def neo4j_ddl(schema: Schema) -> list[str]:
+    statements = []
+    for label in schema.labels.values():
+        statements.append(
+            f"CREATE CONSTRAINT {label.name.lower()}_{label.key}_unique IF NOT EXISTS "
+            f"FOR (n:{label.name}) REQUIRE n.{label.key} IS UNIQUE"
+        )
+        stored = {name for name, _ in label.stored_columns()}
+        for prop in NEO4J_INDEXED:
+            if prop in stored and prop != label.key:
+                statements.append(
+                    f"CREATE INDEX {label.name.lower()}_{prop} IF NOT EXISTS FOR (n:{label.name}) ON (n.{prop})"
+                )
+    return statements

@@ -1,0 +1,95 @@
+"""The embedded default: LadybugDB (the maintained Kùzu fork), on disk, no server.
+
+Chosen by the measured trial in shared/research/engines.md: fastest bulk load and
+audits, in-process, survived kill -9. Its costs are paid here: DDL generated from
+the schema, explicit transactions, and a read-only mode for the dashboard.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import ladybug
+
+from .ddl import LADYBUG_TYPES, ladybug_ddl
+from .schema import Schema
+from .store import Row, Store, StoreConfig
+
+
+class StoreMissing(FileNotFoundError):
+    """A read-only open of a graph that was never built."""
+
+
+class LadybugStore(Store):
+    engine = "ladybug"
+
+    def __init__(self, config: StoreConfig, schema: Schema | None = None) -> None:
+        super().__init__(schema, config.batch_size)
+        self.path = Path(config.data_dir) / "safetykg.lbug"
+        self.read_only = config.read_only
+        if self.read_only and not self.path.exists():
+            raise StoreMissing(
+                f"没有找到图数据库 / no graph at {self.path}: run `safetykg load data/` first"
+            )
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = ladybug.Database(str(self.path), read_only=self.read_only)
+        self._conn = ladybug.Connection(self._db)
+        self._in_tx = False
+        if not self.read_only:
+            self.ensure_schema()
+
+    def ensure_schema(self) -> None:
+        for statement in ladybug_ddl(self.schema):
+            self._conn.execute(statement)
+
+    def _execute(self, query: str, params: Mapping[str, Any]) -> list[Row]:
+        result = self._conn.execute(query, dict(params))
+        results = result if isinstance(result, list) else [result]
+        rows: list[Row] = []
+        last = results[-1]
+        columns = last.get_column_names()
+        while last.has_next():
+            rows.append(dict(zip(columns, last.get_next(), strict=True)))
+        return rows
+
+    def value_expr(self, var: str, column: str, kind: str) -> str:
+        """Ladybug types an all-null batch column as STRING, so non-string columns are cast."""
+        if kind in ("string", "date"):
+            return f"{var}.{column}"
+        return f"CAST({var}.{column} AS {LADYBUG_TYPES[kind]})"
+
+    def _read(self, query: str, params: Mapping[str, Any]) -> list[Row]:
+        return self._execute(query, params)
+
+    def _write(self, query: str, params: Mapping[str, Any]) -> list[Row]:
+        return self._execute(query, params)
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        if self._in_tx:  # nested: the outer transaction decides
+            yield
+            return
+        self._conn.execute("BEGIN TRANSACTION")
+        self._in_tx = True
+        try:
+            yield
+        except BaseException:
+            try:
+                self._conn.execute("ROLLBACK")
+            except RuntimeError:
+                pass  # Ladybug already rolled back the failed transaction
+            raise
+        else:
+            self._conn.execute("COMMIT")
+        finally:
+            self._in_tx = False
+
+    def server_version(self) -> str:
+        return f"LadybugDB {getattr(ladybug, '__version__', '?')}"
+
+    def close(self) -> None:
+        self._conn.close()
+        self._db.close()

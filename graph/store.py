@@ -1,0 +1,211 @@
+"""The one small interface every layer uses to talk to a graph engine.
+
+Loaders, audits, analytics and the dashboard only see `Store`: run a parameterised
+read query, run a write inside a transaction, upsert batches. The Cypher they send
+is the portable subset both engines execute identically (see docs/portable-cypher.md),
+so which engine sits behind a `Store` is a configuration matter.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from .schema import Label, RelType, Schema, load_schema
+
+Row = dict[str, Any]
+DEFAULT_BATCH_SIZE = 1000
+
+WRITE_CLAUSE = re.compile(
+    r"\b(CREATE|MERGE|DELETE|DETACH|SET|REMOVE|DROP|LOAD\s+CSV|COPY|FOREACH|ALTER|INSTALL|ATTACH|IMPORT|EXPORT|CHECKPOINT)\b"
+    r"|\bCALL\s+(?!db\.labels|db\.relationshipTypes|dbms\.components)",
+    re.IGNORECASE,
+)
+_STRING_OR_COMMENT = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|//[^\n]*|/\*.*?\*/", re.DOTALL)
+
+
+class ReadOnlyViolation(ValueError):
+    """A query sent through a read-only path contains a write clause."""
+
+
+def assert_read_only(query: str) -> None:
+    """Refuse writes before they reach an engine; string literals and comments don't count."""
+    code = _STRING_OR_COMMENT.sub("''", query)
+    match = WRITE_CLAUSE.search(code)
+    if match:
+        raise ReadOnlyViolation(f"写操作被拒绝 / write clause refused: {match.group(0).strip()}")
+
+
+def normalise_value(value: Any) -> Any:
+    """Make engine results comparable: Ladybug sums are Decimal, Neo4j dates are neo4j.time types."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return value
+    if isinstance(value, list):
+        return [normalise_value(v) for v in value]
+    if isinstance(value, dict):
+        return {k: normalise_value(v) for k, v in value.items()}
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value
+
+
+@dataclass
+class StoreConfig:
+    """Where the graph lives. No URI means the embedded engine under `data_dir`."""
+
+    uri: str | None = None
+    data_dir: Path = field(default_factory=lambda: Path(".safetykg") / "graph")
+    user: str | None = None
+    password: str | None = None
+    database: str | None = None
+    read_only: bool = False
+    batch_size: int = DEFAULT_BATCH_SIZE
+
+    @classmethod
+    def from_env(cls, uri: str | None = None, data_dir: str | Path | None = None, **overrides: Any) -> StoreConfig:
+        env = os.environ
+        chosen_dir = data_dir or env.get("SAFETYKG_DATA_DIR") or Path(".safetykg") / "graph"
+        return cls(
+            uri=uri or env.get("NEO4J_URI") or None,
+            data_dir=Path(chosen_dir),
+            user=env.get("NEO4J_USERNAME") or env.get("NEO4J_USER"),
+            password=env.get("NEO4J_PASSWORD"),
+            database=env.get("NEO4J_DATABASE") or None,
+            **overrides,
+        )
+
+    @property
+    def engine(self) -> str:
+        return "neo4j" if self.uri else "ladybug"
+
+    def describe(self) -> str:
+        return f"neo4j {self.uri}" if self.uri else f"ladybug {self.data_dir}"
+
+
+class Store(ABC):
+    """Engine-neutral graph access. Subclasses implement five primitives."""
+
+    engine: str = "?"
+
+    def __init__(self, schema: Schema | None = None, batch_size: int = DEFAULT_BATCH_SIZE) -> None:
+        self.schema = schema or load_schema()
+        self.batch_size = batch_size
+
+    # --- primitives -------------------------------------------------------
+    @abstractmethod
+    def ensure_schema(self) -> None: ...
+
+    @abstractmethod
+    def _read(self, query: str, params: Mapping[str, Any]) -> list[Row]: ...
+
+    @abstractmethod
+    def _write(self, query: str, params: Mapping[str, Any]) -> list[Row]: ...
+
+    @abstractmethod
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """All writes inside commit together or not at all."""
+        yield
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    @abstractmethod
+    def server_version(self) -> str: ...
+
+    # --- shared behaviour -------------------------------------------------
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def run(self, query: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        """A read-only query: refused if it contains a write clause."""
+        assert_read_only(query)
+        rows = self._read(query, dict(params or {}))
+        return [{k: normalise_value(v) for k, v in row.items()} for row in rows]
+
+    def write(self, query: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        rows = self._write(query, dict(params or {}))
+        return [{k: normalise_value(v) for k, v in row.items()} for row in rows]
+
+    def upsert_nodes(self, label: Label, rows: Sequence[Row]) -> int:
+        """MERGE on the key, then SET every stored column given in the rows (absent -> null)."""
+        columns = [(c, t) for c, t in label.stored_columns() if c != label.key and _is_loaded_column(label, c)]
+        sets = ", ".join(f"n.{c} = {self.value_expr('r', c, t)}" for c, t in columns)
+        query = f"UNWIND $rows AS r MERGE (n:{label.name} {{{label.key}: r.{label.key}}})"
+        if sets:
+            query += f" SET {sets}"
+        return self._batched(query, rows)
+
+    def upsert_relationships(self, rel: RelType, start: Label, end: Label, rows: Sequence[Row]) -> int:
+        """Rows carry `from`, `to` and the relationship's own columns."""
+        columns = rel.stored_columns()
+        query = (
+            f"UNWIND $rows AS r MATCH (a:{start.name} {{{start.key}: r.from_key}}) "
+            f"MATCH (b:{end.name} {{{end.key}: r.to_key}}) MERGE (a)-[e:{rel.name}]->(b)"
+        )
+        if columns:
+            query += " SET " + ", ".join(f"e.{c} = {self.value_expr('r', c, t)}" for c, t in columns)
+        return self._batched(query, rows)
+
+    def value_expr(self, var: str, column: str, kind: str) -> str:
+        """How a row field is read in an UNWIND write; engines that type batch columns override it."""
+        return f"{var}.{column}"
+
+    def _batched(self, query: str, rows: Sequence[Row]) -> int:
+        for start in range(0, len(rows), self.batch_size):
+            self._write(query, {"rows": list(rows[start : start + self.batch_size])})
+        return len(rows)
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        labels = {
+            name: self._count(f"MATCH (n:{name}) RETURN count(n) AS c") for name in self.schema.labels
+        }
+        rels = {
+            name: self._count(f"MATCH ()-[r:{name}]->() RETURN count(r) AS c")
+            for name in self.schema.relationships
+        }
+        return {"labels": labels, "relationships": rels}
+
+    def _count(self, query: str) -> int:
+        rows = self.run(query)
+        return int(rows[0]["c"]) if rows else 0
+
+    def clear(self) -> None:
+        """Delete every node and relationship (tests and `safetykg reset`)."""
+        with self.transaction():
+            for name in self.schema.relationships:
+                self._write(f"MATCH ()-[r:{name}]->() DELETE r", {})
+            for name in self.schema.labels:
+                self._write(f"MATCH (n:{name}) DELETE n", {})
+
+
+def _is_loaded_column(label: Label, column: str) -> bool:
+    """Derived (analytics) properties are written by analytics only, so a reload keeps them."""
+    for prop in label.properties.values():
+        if column in (prop.name, prop.day_name):
+            return not prop.derived
+    return True
+
+
+def open_store(config: StoreConfig, schema: Schema | None = None) -> Store:
+    """Open the engine the configuration names; `neo4j` is imported only when used."""
+    if config.uri:
+        from .neo4j_store import Neo4jStore
+
+        return Neo4jStore(config, schema)
+    from .ladybug_store import LadybugStore
+
+    return LadybugStore(config, schema)

@@ -1,0 +1,347 @@
+"""Checking raw records against the schema and turning them into rows ready to write.
+
+The whole input is checked before anything is written, so a bad record means
+nothing from that load reaches the graph. Every error names file, record and field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..graph.schema import Property, RelType, Schema
+from .records import RawRecord
+
+EPOCH = dt.date(1970, 1, 1)
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+RESERVED = {"label", "type", "from", "to", "sources", "from_label", "to_label"}
+# A callable the validator uses to find ids it did not see in this input (ids already in the graph).
+KeyLookup = Callable[[str, list[str]], set[str]]
+
+
+@dataclass(frozen=True)
+class LoadError:
+    file: Path
+    index: int
+    section: str
+    record_id: str | None
+    field: str | None
+    reason: str
+
+    def __str__(self) -> str:
+        who = f"{self.section} #{self.index}"
+        if self.record_id:
+            who += f" (id={self.record_id})"
+        where = f": field '{self.field}'" if self.field else ""
+        return f"{self.file}: {who}{where}: {self.reason}"
+
+
+@dataclass
+class Batch:
+    """Validated rows, grouped the way the store writes them; duplicates merged."""
+
+    nodes: dict[str, dict[str, dict[str, Any]]] = field(default_factory=lambda: defaultdict(dict))
+    relationships: dict[tuple[str, str, str], dict[tuple[str, str], dict[str, Any]]] = field(
+        default_factory=lambda: defaultdict(dict)
+    )
+    errors: list[LoadError] = field(default_factory=list)
+
+    def node_count(self) -> int:
+        return sum(len(v) for v in self.nodes.values())
+
+    def relationship_count(self) -> int:
+        return sum(len(v) for v in self.relationships.values())
+
+
+def day_ordinal(iso: str) -> int:
+    return (dt.date.fromisoformat(iso) - EPOCH).days
+
+
+class _RecordCheck:
+    """Collects the errors of one record so a record reports all its problems at once."""
+
+    def __init__(self, record: RawRecord, record_id: str | None, errors: list[LoadError]) -> None:
+        self.record = record
+        self.record_id = record_id
+        self.errors = errors
+        self.ok = True
+
+    def fail(self, field_name: str | None, reason: str) -> None:
+        self.ok = False
+        self.errors.append(
+            LoadError(self.record.file, self.record.index, self.record.section, self.record_id, field_name, reason)
+        )
+
+
+def coerce(prop: Property, value: Any, check: _RecordCheck) -> Any:
+    """Value in its stored type, or None after reporting why it cannot be."""
+    name = prop.name
+    if value is None:
+        return None
+    kind = prop.type
+    try:
+        if kind == "string_list":
+            if isinstance(value, str):
+                value = [v.strip() for v in value.split("|") if v.strip()]
+            if not isinstance(value, list) or not all(isinstance(v, (str, int, float)) for v in value):
+                raise ValueError("expected a list of strings")
+            return [str(v) for v in value]
+        if kind == "date":
+            if isinstance(value, dt.date):
+                value = value.isoformat()
+            text = str(value)
+            if not ISO_DATE.match(text):
+                raise ValueError(f"not an ISO date (YYYY-MM-DD): {value!r}")
+            dt.date.fromisoformat(text)
+            return text
+        if kind == "int":
+            if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+                raise ValueError(f"not an integer: {value!r}")
+            number = int(str(value).replace(",", "")) if isinstance(value, str) else int(value)
+            _check_min(prop, number)
+            return number
+        if kind == "float":
+            if isinstance(value, bool):
+                raise ValueError(f"not a number: {value!r}")
+            real = float(str(value).replace(",", "")) if isinstance(value, str) else float(value)
+            _check_min(prop, real)
+            return real
+        if kind == "bool":
+            if isinstance(value, bool):
+                return value
+            lowered = str(value).strip().lower()
+            if lowered in ("true", "yes", "1", "是"):
+                return True
+            if lowered in ("false", "no", "0", "否"):
+                return False
+            raise ValueError(f"not a boolean: {value!r}")
+        text = str(value) if isinstance(value, (int, float)) else value
+        if not isinstance(text, str):
+            raise ValueError(f"expected text, got {type(value).__name__}")
+        text = text.strip()
+        if prop.enum and text not in prop.enum:
+            raise ValueError(f"{text!r} is not one of {', '.join(prop.enum)}")
+        if prop.pattern and not re.match(prop.pattern, text):
+            raise ValueError(f"{text!r} does not match {prop.pattern}")
+        return text
+    except ValueError as exc:
+        check.fail(name, str(exc))
+        return None
+
+
+def _check_min(prop: Property, number: float) -> None:
+    if prop.minimum is not None and number < prop.minimum:
+        raise ValueError(f"{number} is below the minimum {prop.minimum:g}")
+
+
+def _sources_of(record: RawRecord, check: _RecordCheck, required: bool) -> list[str]:
+    raw = record.data.get("sources")
+    if isinstance(raw, str):
+        raw = [s.strip() for s in raw.split("|") if s.strip()]
+    if raw is None or raw == []:
+        if required:
+            check.fail("sources", "缺少来源 / no source cited: every fact needs at least one Source id")
+        return []
+    if not isinstance(raw, list) or not all(isinstance(s, str) for s in raw):
+        check.fail("sources", "expected a list of Source ids")
+        return []
+    return list(dict.fromkeys(raw))
+
+
+def _properties(
+    props: dict[str, Property], record: RawRecord, check: _RecordCheck, skip: set[str]
+) -> dict[str, Any]:
+    row: dict[str, Any] = {}
+    for name in record.data:
+        if name in RESERVED or name in skip:
+            continue
+        if name not in props or props[name].derived:
+            check.fail(name, "未声明的属性 / property not declared in the schema")
+    for prop in props.values():
+        if prop.name == "source_ids" or prop.derived:
+            continue
+        value = coerce(prop, record.data.get(prop.name), check)
+        if value is None and prop.required:
+            if prop.name not in record.data or record.data.get(prop.name) in (None, ""):
+                check.fail(prop.name, "必填 / required field is missing")
+        row[prop.name] = value
+        if prop.day_name:
+            row[prop.day_name] = day_ordinal(value) if value else None
+    return row
+
+
+class Validator:
+    """Validates a whole input against the schema and the graph already stored."""
+
+    def __init__(self, schema: Schema, lookup: KeyLookup | None = None) -> None:
+        self.schema = schema
+        self.lookup = lookup
+
+    def validate(self, records: Iterable[RawRecord]) -> Batch:
+        batch = Batch()
+        records = list(records)
+        node_records = [r for r in records if r.section in ("sources", "nodes")]
+        rel_records = [r for r in records if r.section == "relationships"]
+        label_of: dict[str, str] = {}
+        first_seen: dict[str, RawRecord] = {}
+        pending_links: list[tuple[_RecordCheck, RelType, str, str, str, str, list[str]]] = []
+        cited: list[tuple[_RecordCheck, str, str, list[str]]] = []
+
+        for record in node_records:
+            label_name = "Source" if record.section == "sources" else record.data.get("label")
+            if label_name not in self.schema.labels:
+                check = _RecordCheck(record, _guess_id(record), batch.errors)
+                check.fail("label", f"未知标签 / unknown label {label_name!r}")
+                continue
+            label = self.schema.labels[str(label_name)]
+            key_raw = record.data.get(label.key)
+            key = str(key_raw).strip() if key_raw not in (None, "") else None
+            check = _RecordCheck(record, key, batch.errors)
+            if key is None:
+                check.fail(label.key, "缺少主键 / key is missing")
+                continue
+            row = _properties(label.properties, record, check, set())
+            sources = _sources_of(record, check, label.sourced)
+            row["source_ids"] = sources
+            if label.name == "Source" and not (row.get("url") or row.get("doc_no")):
+                check.fail("url", "来源需有网址或文号 / a Source needs a url or a doc_no")
+            if not check.ok:
+                continue
+            previous_label = label_of.get(key)
+            if previous_label and previous_label != label.name:
+                check.fail(label.key, f"id already used by a {previous_label} in {first_seen[key].file}")
+                continue
+            existing = batch.nodes[label.name].get(key)
+            if existing is not None and existing != row:
+                check.fail(label.key, f"defined twice with different values (first in {first_seen[key].file})")
+                continue
+            label_of[key] = label.name
+            first_seen.setdefault(key, record)
+            batch.nodes[label.name][key] = row
+            for prop in label.properties.values():
+                if prop.link and row.get(prop.name):
+                    rel = self.schema.relationships[prop.link.type]
+                    pending_links.append((check, rel, label.name, key, prop.link.to, row[prop.name], sources))
+            if sources:
+                cited.append((check, label.name, key, sources))
+
+        resolve = _Resolver(label_of, self.lookup)
+        for check, rel, start_label, start_key, end_label, end_key, sources in pending_links:
+            if not resolve.exists(end_label, end_key):
+                what = "未知行政区划代码 / unknown region code" if end_label == "Region" else f"unknown {end_label}"
+                field_name = next(
+                    p.name for p in self.schema.labels[start_label].properties.values()
+                    if p.link and p.link.type == rel.name
+                )
+                check.fail(field_name, f"{what}: {end_key}")
+                _drop_node(batch, start_label, start_key)
+                continue
+            self._add_rel(batch, rel, start_label, start_key, end_label, end_key, {}, sources)
+        cites = self.schema.relationships["CITES"]
+        for check, label_name, key, sources in cited:
+            for source_id in sources:
+                if not resolve.exists("Source", source_id):
+                    check.fail("sources", f"未定义的来源 / unknown Source id {source_id!r}")
+                    _drop_node(batch, label_name, key)
+                    continue
+                self._add_rel(batch, cites, label_name, key, "Source", source_id, {}, [])
+
+        for record in rel_records:
+            self._relationship(record, batch, resolve)
+        return batch
+
+    def _relationship(self, record: RawRecord, batch: Batch, resolve: _Resolver) -> None:
+        data = record.data
+        start, end = str(data.get("from") or ""), str(data.get("to") or "")
+        check = _RecordCheck(record, f"{data.get('type')} {start}->{end}", batch.errors)
+        rel = self.schema.relationships.get(str(data.get("type")))
+        if rel is None:
+            check.fail("type", f"未知关系类型 / unknown relationship type {data.get('type')!r}")
+            return
+        if rel.derived:
+            check.fail("type", f"{rel.name} is derived by safetykg, not loaded")
+            return
+        if not start or not end:
+            check.fail("from" if not start else "to", "缺少端点 / endpoint id is missing")
+            return
+        start_label = resolve.label(start, data.get("from_label"), [a for a, _ in rel.ends])
+        end_label = resolve.label(end, data.get("to_label"), [b for _, b in rel.ends])
+        if start_label is None:
+            check.fail("from", f"未知节点 / no node with id {start!r}")
+        if end_label is None:
+            check.fail("to", f"未知节点 / no node with id {end!r}")
+        if start_label is None or end_label is None:
+            return
+        if not rel.allows(start_label, end_label):
+            allowed = ", ".join(f"{a}->{b}" for a, b in rel.ends)
+            check.fail("type", f"{rel.name} does not allow {start_label}->{end_label} (allowed: {allowed})")
+            return
+        props = _properties(rel.properties, record, check, set())
+        sources = _sources_of(record, check, rel.sourced)
+        for source_id in sources:
+            if not resolve.exists("Source", source_id):
+                check.fail("sources", f"未定义的来源 / unknown Source id {source_id!r}")
+        if check.ok:
+            self._add_rel(batch, rel, start_label, start, end_label, end, props, sources)
+
+    def _add_rel(
+        self, batch: Batch, rel: RelType, start_label: str, start: str, end_label: str, end: str,
+        props: dict[str, Any], sources: list[str],
+    ) -> None:
+        columns = {c: props.get(c) for c, _ in rel.stored_columns()}
+        bucket = batch.relationships[(rel.name, start_label, end_label)]
+        existing = bucket.get((start, end))
+        merged_sources = list(dict.fromkeys((existing or {}).get("source_ids") or [])) + [
+            s for s in sources if s not in ((existing or {}).get("source_ids") or [])
+        ]
+        if existing:
+            for c, v in columns.items():
+                if v is not None and c != "source_ids":
+                    existing[c] = v
+            existing["source_ids"] = merged_sources
+            return
+        columns["source_ids"] = merged_sources
+        bucket[(start, end)] = {"from_key": start, "to_key": end, **columns}
+
+class _Resolver:
+    """Finds the label of an id: in this input first, then (once per id) in the stored graph."""
+
+    def __init__(self, label_of: dict[str, str], lookup: KeyLookup | None) -> None:
+        self.label_of = label_of
+        self.lookup = lookup
+        self._stored: dict[tuple[str, str], bool] = {}
+
+    def exists(self, label: str, key: str) -> bool:
+        if self.label_of.get(key) == label:
+            return True
+        if self.lookup is None:
+            return False
+        if (label, key) not in self._stored:
+            self._stored[(label, key)] = key in self.lookup(label, [key])
+        return self._stored[(label, key)]
+
+    def label(self, key: str, declared: Any, candidates: list[str]) -> str | None:
+        if declared:
+            return str(declared) if self.exists(str(declared), key) else None
+        if key in self.label_of:
+            return self.label_of[key]
+        for label in dict.fromkeys(candidates):
+            if self.exists(label, key):
+                return label
+        return None
+
+
+def _drop_node(batch: Batch, label: str, key: str) -> None:
+    batch.nodes[label].pop(key, None)
+
+
+def _guess_id(record: RawRecord) -> str | None:
+    for name in ("id", "adcode"):
+        if record.data.get(name):
+            return str(record.data[name])
+    return None

@@ -1,0 +1,206 @@
+"""The `safetykg` command line: load, stats, query, and the subcommands of the other layers.
+
+Exit codes: 0 success; 1 engine or runtime failure; 2 bad input (validation, usage);
+3 no graph yet (run `safetykg load data/` first).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from .graph.ladybug_store import StoreMissing
+from .graph.schema import load_schema
+from .graph.store import ReadOnlyViolation, Store, StoreConfig, open_store
+from .loaders.load import LoadFailed, load_paths
+from .loaders.records import RecordFileError
+from .output import FORMATS, print_rows
+
+EXIT_RUNTIME, EXIT_INPUT, EXIT_NO_GRAPH = 1, 2, 3
+
+app = typer.Typer(
+    help="safetykg — 生产安全事故问责知识图谱 / accountability knowledge graph of China's major accidents",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+err = Console(stderr=True)
+
+
+class Settings:
+    def __init__(self, uri: str | None, data_dir: Path | None, fmt: str, batch_size: int) -> None:
+        self.uri = uri
+        self.data_dir = data_dir
+        self.fmt = fmt
+        self.batch_size = batch_size
+
+    def config(self, read_only: bool = False) -> StoreConfig:
+        return StoreConfig.from_env(
+            uri=self.uri, data_dir=self.data_dir, read_only=read_only, batch_size=self.batch_size
+        )
+
+
+def settings(ctx: typer.Context) -> Settings:
+    obj = ctx.find_root().obj
+    assert isinstance(obj, Settings)
+    return obj
+
+
+FormatOption = typer.Option(None, "--format", "-f", help="output: table | json | csv | md (overrides the global option)")
+
+
+def output_format(ctx: typer.Context, fmt: str | None) -> str:
+    chosen = fmt or settings(ctx).fmt
+    if chosen not in FORMATS:
+        raise typer.BadParameter(f"--format must be one of {', '.join(FORMATS)}")
+    return chosen
+
+
+def open_or_exit(ctx: typer.Context, read_only: bool = False) -> Store:
+    config = settings(ctx).config(read_only=read_only)
+    try:
+        return open_store(config)
+    except StoreMissing as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(EXIT_NO_GRAPH) from exc
+    except Exception as exc:  # engine unreachable, locked store, bad credentials
+        err.print(f"[red]无法打开图数据库 / cannot open the graph ({config.describe()}): {exc}[/red]")
+        raise typer.Exit(EXIT_RUNTIME) from exc
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    uri: str = typer.Option(None, "--uri", help="Neo4j URI (bolt://, neo4j://, neo4j+s://); default: $NEO4J_URI, else the embedded engine"),
+    data_dir: Path = typer.Option(None, "--data-dir", help="embedded graph directory; default: $SAFETYKG_DATA_DIR or ./.safetykg/graph"),
+    fmt: str = typer.Option("table", "--format", "-f", help="output: table | json | csv | md"),
+    batch_size: int = typer.Option(1000, "--batch-size", help="rows per UNWIND batch when writing"),
+) -> None:
+    if fmt not in FORMATS:
+        raise typer.BadParameter(f"--format must be one of {', '.join(FORMATS)}")
+    ctx.obj = Settings(uri, data_dir, fmt, batch_size)
+
+
+@app.command()
+def load(
+    ctx: typer.Context,
+    paths: list[Path] = typer.Argument(..., help="record files or directories (YAML, JSON, CSV)"),
+    dry_run: bool = typer.Option(False, "--dry-run", help="validate only; write nothing"),
+) -> None:
+    """加载记录 / Validate record files and load them; nothing is written if any record is bad."""
+    store = open_or_exit(ctx)
+    try:
+        with Progress(
+            TextColumn("[bold]写入 / writing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+            console=err, transient=True, disable=not err.is_terminal,
+        ) as bar:
+            task = bar.add_task("load", total=None)
+
+            def advance(done: int, total: int) -> None:
+                bar.update(task, completed=done, total=total)
+
+            report = load_paths(store, paths, dry_run=dry_run, progress=advance)
+    except (LoadFailed, RecordFileError) as exc:
+        errors = exc.errors if isinstance(exc, LoadFailed) else [exc]
+        for error in errors:
+            err.print(f"[red]错误 / error:[/red] {error}", highlight=False, soft_wrap=True)
+        err.print(f"[red]{len(errors)} 个错误，未写入任何数据 / {len(errors)} error(s); nothing was written[/red]")
+        raise typer.Exit(EXIT_INPUT) from exc
+    except Exception as exc:
+        err.print(f"[red]写入失败，已回滚 / write failed and was rolled back: {exc}[/red]")
+        raise typer.Exit(EXIT_RUNTIME) from exc
+    finally:
+        store.close()
+    verb = "已校验 / validated" if dry_run else "已加载 / loaded"
+    err.print(f"{verb}: {report.files} files, {report.nodes} nodes, {report.relationships} relationships")
+
+
+@app.command()
+def stats(ctx: typer.Context, fmt: str = FormatOption) -> None:
+    """统计 / Counts per label and relationship type."""
+    store = open_or_exit(ctx, read_only=True)
+    with store:
+        counts = store.counts()
+        engine = store.server_version()
+    schema = load_schema()
+    fmt = output_format(ctx, fmt)
+    if fmt == "json":
+        print(json.dumps({"engine": engine, **counts}, ensure_ascii=False, indent=2))
+        return
+    label_rows = [
+        {"标签 label": f"{schema.labels[k].zh} {k}", "数量 count": v} for k, v in counts["labels"].items()
+    ]
+    rel_rows = [
+        {"关系 relationship": f"{schema.relationships[k].zh} {k}", "数量 count": v}
+        for k, v in counts["relationships"].items()
+    ]
+    print_rows(label_rows, fmt, title=f"节点 / nodes — {engine}")
+    print_rows(rel_rows, fmt, title="关系 / relationships")
+
+
+def parse_params(pairs: list[str]) -> dict[str, Any]:
+    """`k=v` pairs; values that parse as JSON (numbers, lists, true) keep that type."""
+    params: dict[str, Any] = {}
+    for pair in pairs:
+        if "=" not in pair:
+            raise typer.BadParameter(f"--param expects k=v, got {pair!r}")
+        key, value = pair.split("=", 1)
+        try:
+            params[key] = json.loads(value)
+        except json.JSONDecodeError:
+            params[key] = value
+    return params
+
+
+@app.command()
+def query(
+    ctx: typer.Context,
+    cypher: str = typer.Argument(..., help="a read-only Cypher query; use $name parameters"),
+    param: list[str] = typer.Option([], "--param", "-p", help="k=v (repeatable)"),
+    fmt: str = FormatOption,
+) -> None:
+    """只读查询 / Run a read-only Cypher query with parameters."""
+    params = parse_params(param)
+    store = open_or_exit(ctx, read_only=True)
+    try:
+        rows = store.run(cypher, params)
+    except ReadOnlyViolation as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(EXIT_INPUT) from exc
+    except Exception as exc:
+        err.print(f"[red]查询失败 / query failed: {exc}[/red]")
+        raise typer.Exit(EXIT_INPUT) from exc
+    finally:
+        store.close()
+    print_rows(rows, output_format(ctx, fmt))
+
+
+@app.command()
+def reset(ctx: typer.Context, yes: bool = typer.Option(False, "--yes", help="really delete everything")) -> None:
+    """清空 / Delete every node and relationship of the configured graph."""
+    if not yes:
+        err.print("refusing without --yes")
+        raise typer.Exit(EXIT_INPUT)
+    with open_or_exit(ctx) as store:
+        store.clear()
+    err.print("已清空 / cleared")
+
+
+@app.command("schema-docs")
+def schema_docs(out: Path = typer.Option(Path("docs/schema.md"), "--out", "-o")) -> None:
+    """生成模式文档 / Regenerate the schema reference page from graph/schema.yaml."""
+    from .graph.schema_docs import render_schema_markdown
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(render_schema_markdown(load_schema()), encoding="utf-8")
+    err.print(f"wrote {out}")
+
+
+def run() -> None:  # pragma: no cover - console entry point alias
+    sys.exit(app())

@@ -1,0 +1,81 @@
+"""Formatting rows for people (table, Markdown) and programs (JSON, CSV)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+FORMATS = ("table", "json", "csv", "md")
+
+
+def cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "、".join(cell(v) for v in value)
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def columns_of(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = None) -> list[str]:
+    if columns:
+        return list(columns)
+    seen: dict[str, None] = {}
+    for row in rows:
+        for key in row:
+            seen.setdefault(key, None)
+    return list(seen)
+
+
+def to_json(rows: Sequence[dict[str, Any]]) -> str:
+    return json.dumps(list(rows), ensure_ascii=False, indent=2, default=str)
+
+
+def to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = None) -> str:
+    cols = columns_of(rows, columns)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(cols)
+    for row in rows:
+        writer.writerow([cell(row.get(c)) for c in cols])
+    return buffer.getvalue()
+
+
+def to_markdown(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = None) -> str:
+    cols = columns_of(rows, columns)
+    if not cols:
+        return "_(无结果 / no rows)_\n"
+    lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+    for row in rows:
+        lines.append("| " + " | ".join(cell(row.get(c)).replace("|", "\\|").replace("\n", " ") for c in cols) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def print_rows(
+    rows: Sequence[dict[str, Any]], fmt: str, title: str | None = None, columns: Sequence[str] | None = None
+) -> None:
+    console = Console()
+    if fmt == "json":
+        print(to_json(rows))
+    elif fmt == "csv":
+        print(to_csv(rows, columns), end="")
+    elif fmt == "md":
+        if title:
+            print(f"### {title}\n")
+        print(to_markdown(rows, columns))
+    else:
+        table = Table(title=title, show_lines=False)
+        cols = columns_of(rows, columns)
+        for col in cols:
+            table.add_column(col, overflow="fold")
+        for row in rows:
+            table.add_row(*(cell(row.get(c)) for c in cols))
+        console.print(table)
+        console.print(f"{len(rows)} 行 / rows")
