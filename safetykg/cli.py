@@ -204,3 +204,16 @@ def schema_docs(out: Path = typer.Option(Path("docs/schema.md"), "--out", "-o"))
 
 def run() -> None:  # pragma: no cover - console entry point alias
     sys.exit(app())
+
+
+def _register_layers() -> None:
+    """Each layer owns its subcommands; the main CLI only gathers them."""
+    from .dashboard.cli import register as register_dashboard
+    from .graph.analytics_cli import register as register_analyze
+    from .queries.cli import register as register_audit
+
+    for register in (register_audit, register_analyze, register_dashboard):
+        register(app)
+
+
+_register_layers()

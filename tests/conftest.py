@@ -1,0 +1,93 @@
+"""Fixtures: every store test runs on the embedded engine and on a real Neo4j 5 server.
+
+Neo4j comes from `NEO4J_TEST_URI` when set, otherwise from tools/neo4j/neo4jctl, which
+starts Neo4j 5.26 Community from Maven Central jars when Java and Maven are present.
+Without them the Neo4j tests skip and say why; with REQUIRE_NEO4J=1 (CI) they fail.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from safetykg.graph.store import Store, StoreConfig, open_store
+
+REPO = Path(__file__).resolve().parents[1]
+NEO4JCTL = REPO / "tools" / "neo4j" / "neo4jctl"
+ENGINES = ("ladybug", "neo4j")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _missing_neo4j(reason: str) -> None:
+    if os.environ.get("REQUIRE_NEO4J") == "1":
+        pytest.fail(f"REQUIRE_NEO4J=1 but Neo4j is unavailable: {reason}", pytrace=False)
+    pytest.skip(f"Neo4j tests skipped: {reason}")
+
+
+@pytest.fixture(scope="session")
+def neo4j_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    external = os.environ.get("NEO4J_TEST_URI")
+    if external:
+        yield external
+        return
+    missing = [tool for tool in ("java", "mvn") if shutil.which(tool) is None]
+    if missing:
+        _missing_neo4j(f"{' and '.join(missing)} not found (needed to run Neo4j from Maven jars)")
+    port = _free_port()
+    env = {**os.environ, "NEO4J_PORT": str(port)}
+    env.setdefault("SAFETYKG_NEO4J_HOME", str(REPO / ".neo4j"))
+    started = subprocess.run(
+        [str(NEO4JCTL), "start", "--port", str(port)], env=env, capture_output=True, text=True, timeout=900
+    )
+    if started.returncode != 0:
+        _missing_neo4j(f"neo4jctl start failed:\n{started.stdout}\n{started.stderr}")
+    uri = f"bolt://127.0.0.1:{port}"
+    try:
+        yield uri
+    finally:
+        subprocess.run([str(NEO4JCTL), "stop"], env=env, capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture(scope="session")
+def neo4j_version(neo4j_uri: str) -> str:
+    with open_store(StoreConfig(uri=neo4j_uri)) as store:
+        version = store.server_version()
+    print(f"\n[safetykg] Neo4j under test: {version} at {neo4j_uri}")
+    return version
+
+
+def make_store(engine: str, tmp_path: Path, request: pytest.FixtureRequest) -> Store:
+    if engine == "neo4j":
+        uri = request.getfixturevalue("neo4j_uri")
+        request.getfixturevalue("neo4j_version")
+        store = open_store(StoreConfig(uri=uri))
+        store.clear()
+        return store
+    return open_store(StoreConfig(data_dir=tmp_path / "graph"))
+
+
+@pytest.fixture(params=ENGINES)
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """A fresh, empty store on each engine."""
+    engine_store = make_store(request.param, tmp_path, request)
+    try:
+        yield engine_store
+    finally:
+        engine_store.close()
+
+
+@pytest.fixture
+def ladybug_store(tmp_path: Path) -> Iterator[Store]:
+    with open_store(StoreConfig(data_dir=tmp_path / "graph")) as engine_store:
+        yield engine_store
