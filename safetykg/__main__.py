@@ -1,0 +1,3 @@
+from safetykg.cli import app
+
+app()

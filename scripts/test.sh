@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The whole test suite on both engines. Installs what it needs: the Python dev extras,
+# Debian's Chromium for the browser tests (when root and missing), and Neo4j 5.26
+# from Maven Central jars (tests/conftest.py starts it when Java and Maven are present).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh dev
+if [[ ! -x /usr/bin/chromium ]] && [[ "$(id -u)" == "0" ]] && command -v apt-get >/dev/null; then
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+        || echo "warning: could not install chromium; browser tests will skip unless REQUIRE_BROWSER=1" >&2
+fi
+.venv/bin/ruff check safetykg graph loaders queries dashboard tests bench
+.venv/bin/mypy safetykg graph loaders queries dashboard
+status=0
+.venv/bin/python -m pytest -ra "$@" || status=$?
+exit "$status"
