@@ -59,6 +59,7 @@ def write_batch(store: Store, batch: Batch, progress: Progress | None = None) ->
                 done += store.upsert_nodes(store.schema.labels[label_name], list(rows.values()))
                 if progress:
                     progress(done, total)
+        drop_stale_derived_links(store, batch)
         for (rel_name, start, end), rel_rows in batch.relationships.items():
             if rel_rows:
                 done += store.upsert_relationships(
@@ -69,6 +70,36 @@ def write_batch(store: Store, batch: Batch, progress: Progress | None = None) ->
                 )
                 if progress:
                     progress(done, total)
+
+
+def drop_stale_derived_links(store: Store, batch: Batch) -> None:
+    """A record that now names another region or other sources loses the links it no longer states.
+
+    Links derived from a record's own fields (adcode -> OCCURRED_IN, sources -> CITES) belong
+    to that record, so reloading an edited record must not leave the old ones behind.
+    """
+    schema = store.schema
+    for label_name, rows in batch.nodes.items():
+        if not rows:
+            continue
+        label = schema.labels[label_name]
+        for prop in label.properties.values():
+            if prop.link is None:
+                continue
+            target = schema.labels[prop.link.to]
+            params = {"rows": [{"k": k, "t": row.get(prop.name) or ""} for k, row in rows.items()]}
+            store.write(
+                f"UNWIND $rows AS r MATCH (n:{label.name} {{{label.key}: r.k}})-[e:{prop.link.type}]->(m:{target.name}) "
+                f"WHERE m.{target.key} <> r.t DELETE e",
+                params,
+            )
+        if label.sourced:
+            params = {"rows": [{"k": k, "s": row.get("source_ids") or []} for k, row in rows.items()]}
+            store.write(
+                f"UNWIND $rows AS r MATCH (n:{label.name} {{{label.key}: r.k}})-[e:CITES]->(s:Source) "
+                "WHERE NOT s.id IN r.s DELETE e",
+                params,
+            )
 
 
 def load_paths(
