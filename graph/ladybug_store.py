@@ -8,7 +8,7 @@ the schema, explicit transactions, and a read-only mode for the dashboard.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -77,10 +77,8 @@ class LadybugStore(Store):
         try:
             yield
         except BaseException:
-            try:
+            with suppress(RuntimeError):  # Ladybug may have rolled back the failed transaction already
                 self._conn.execute("ROLLBACK")
-            except RuntimeError:
-                pass  # Ladybug already rolled back the failed transaction
             raise
         else:
             self._conn.execute("COMMIT")

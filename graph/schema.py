@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -114,7 +115,7 @@ class Schema:
         return [(lab, p) for lab in self.labels.values() for p in lab.properties.values() if p.link]
 
 
-def _property(name: str, spec: dict[str, object]) -> Property:
+def _property(name: str, spec: dict[str, Any]) -> Property:
     link_spec = spec.get("link")
     link = None
     if isinstance(link_spec, dict):
@@ -127,7 +128,7 @@ def _property(name: str, spec: dict[str, object]) -> Property:
         zh=str(spec.get("zh", "")),
         en=str(spec.get("en", "")),
         required=bool(spec.get("required", False)),
-        enum=tuple(str(v) for v in enum),  # type: ignore[union-attr]
+        enum=tuple(str(v) for v in enum),
         pattern=str(spec["pattern"]) if spec.get("pattern") else None,
         minimum=float(minimum) if isinstance(minimum, (int, float)) else None,
         link=link,
@@ -135,11 +136,11 @@ def _property(name: str, spec: dict[str, object]) -> Property:
     )
 
 
-def parse_schema(document: dict[str, object]) -> Schema:
+def parse_schema(document: dict[str, Any]) -> Schema:
     common_specs = document.get("common_properties") or {}
     assert isinstance(common_specs, dict)
     labels: dict[str, Label] = {}
-    for name, spec in (document.get("labels") or {}).items():  # type: ignore[union-attr]
+    for name, spec in (document.get("labels") or {}).items():
         props = {k: _property(k, v) for k, v in spec["properties"].items()}
         for k, v in common_specs.items():
             props.setdefault(k, _property(k, v))
@@ -154,7 +155,7 @@ def parse_schema(document: dict[str, object]) -> Schema:
             terminal_failure=spec.get("terminal_failure"),
         )
     rels: dict[str, RelType] = {}
-    for name, spec in (document.get("relationships") or {}).items():  # type: ignore[union-attr]
+    for name, spec in (document.get("relationships") or {}).items():
         props = {k: _property(k, v) for k, v in (spec.get("properties") or {}).items()}
         for k, v in common_specs.items():
             props.setdefault(k, _property(k, v))
@@ -167,7 +168,7 @@ def parse_schema(document: dict[str, object]) -> Schema:
             properties=props,
             derived=bool(spec.get("derived", False)),
         )
-    return Schema(version=int(document.get("version", 1)), labels=labels, relationships=rels)  # type: ignore[call-overload]
+    return Schema(version=int(document.get("version", 1)), labels=labels, relationships=rels)
 
 
 @lru_cache(maxsize=1)

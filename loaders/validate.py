@@ -166,9 +166,9 @@ def _properties(
         if prop.name == "source_ids" or prop.derived:
             continue
         value = coerce(prop, record.data.get(prop.name), check)
-        if value is None and prop.required:
-            if prop.name not in record.data or record.data.get(prop.name) in (None, ""):
-                check.fail(prop.name, "必填 / required field is missing")
+        given = record.data.get(prop.name) not in (None, "")
+        if value is None and prop.required and not given:
+            check.fail(prop.name, "必填 / required field is missing")
         row[prop.name] = value
         if prop.day_name:
             row[prop.day_name] = day_ordinal(value) if value else None

@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from safetykg.graph.store import Store
 from safetykg.loaders.load import LoadFailed, load_paths
 
@@ -122,5 +121,6 @@ def test_cli_query_is_read_only(tmp_path: Path):
     refused = _cli("query", "MATCH (n:Accident) DETACH DELETE n", cwd=tmp_path)
     assert refused.returncode == 2
     assert "write clause refused" in refused.stderr
-    ok = _cli("query", "MATCH (a:Accident) WHERE a.id = $id RETURN a.name AS name", "--param", "id=ACC-OK", "--format", "json", cwd=tmp_path)
+    query = "MATCH (a:Accident) WHERE a.id = $id RETURN a.name AS name"
+    ok = _cli("query", query, "--param", "id=ACC-OK", "--format", "json", cwd=tmp_path)
     assert json.loads(ok.stdout) == [{"name": "正常事故"}]
