@@ -28,7 +28,9 @@ class Neo4jStore(Store):
         self.uri = config.uri
         self.database = config.database
         self.read_only = config.read_only
-        self._driver = GraphDatabase.driver(config.uri, auth=auth)
+        # Notifications (e.g. "property key does not exist" for optional properties the portable
+        # queries read) are expected here and would drown the output.
+        self._driver = GraphDatabase.driver(config.uri, auth=auth, notifications_min_severity="OFF")
         self._driver.verify_connectivity()
         self._tx: Transaction | None = None
         self._session: Any = None

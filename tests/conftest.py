@@ -15,7 +15,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from safetykg.graph.store import Store, StoreConfig, open_store
 
 REPO = Path(__file__).resolve().parents[1]
@@ -45,8 +44,18 @@ def neo4j_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if missing:
         _missing_neo4j(f"{' and '.join(missing)} not found (needed to run Neo4j from Maven jars)")
     port = _free_port()
-    env = {**os.environ, "NEO4J_PORT": str(port)}
-    env.setdefault("SAFETYKG_NEO4J_HOME", str(REPO / ".neo4j"))
+    # The jars are fetched once into the shared, git-ignored .neo4j/; each test session runs its
+    # own server home (conf, data, pid) so parallel sessions never stop each other's server.
+    shared = Path(os.environ.get("SAFETYKG_NEO4J_HOME", REPO / ".neo4j"))
+    fetched = subprocess.run(
+        [str(NEO4JCTL), "fetch"], env={**os.environ, "SAFETYKG_NEO4J_HOME": str(shared)},
+        capture_output=True, text=True, timeout=900,
+    )
+    if fetched.returncode != 0:
+        _missing_neo4j(f"neo4jctl fetch failed:\n{fetched.stdout}\n{fetched.stderr}")
+    home = tmp_path_factory.mktemp("neo4j-home")
+    (home / "lib").symlink_to(shared / "lib", target_is_directory=True)
+    env = {**os.environ, "NEO4J_PORT": str(port), "SAFETYKG_NEO4J_HOME": str(home)}
     started = subprocess.run(
         [str(NEO4JCTL), "start", "--port", str(port)], env=env, capture_output=True, text=True, timeout=900
     )
