@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from safetykg.graph.store import Store, StoreConfig, open_store
 
 REPO = Path(__file__).resolve().parents[1]

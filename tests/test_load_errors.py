@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from safetykg.graph.store import Store
 from safetykg.loaders.load import LoadFailed, load_paths
 
