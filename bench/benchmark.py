@@ -22,6 +22,7 @@ from typing import Any
 
 from safetykg.graph.schema import load_schema
 from safetykg.graph.store import Store, StoreConfig, open_store
+from safetykg.loaders.bulk import bulk_load
 from safetykg.loaders.synthetic import SyntheticGraph, generate
 
 REPO = Path(__file__).resolve().parents[1]
@@ -80,15 +81,21 @@ def audit_latencies(store: Store, repeats: int) -> dict[str, float]:
     return {name: statistics.median(values) * 1000 for name, values in timings.items()}
 
 
-def bench_engine(config: StoreConfig, graph: SyntheticGraph, repeats: int) -> dict[str, Any]:
+def bulk(store: Store, graph: SyntheticGraph) -> float:
+    began = time.perf_counter()
+    bulk_load(store, graph.nodes, graph.rels)
+    return time.perf_counter() - began
+
+
+def bench_engine(config: StoreConfig, graph: SyntheticGraph, repeats: int, use_bulk: bool = False) -> dict[str, Any]:
     with open_store(config) as store:
         if config.uri:
             store.clear()
-        seconds = load(store, graph)
+        seconds = bulk(store, graph) if use_bulk else load(store, graph)
         latencies = audit_latencies(store, repeats)
         version = store.server_version()
     return {
-        "engine": version,
+        "engine": version + (" COPY (bulk)" if use_bulk else " UNWIND/MERGE"),
         "rows": graph.row_count(),
         "load_seconds": round(seconds, 2),
         "rows_per_second": round(graph.row_count() / seconds),
@@ -107,8 +114,10 @@ def main() -> None:
     args = parser.parse_args()
     graph = generate(load_schema(), args.accidents)
     results = []
-    with tempfile.TemporaryDirectory() as tmp:
-        results.append(bench_engine(StoreConfig(data_dir=Path(tmp), batch_size=args.batch_size), graph, args.repeats))
+    for use_bulk in (False, True):
+        with tempfile.TemporaryDirectory() as tmp:
+            config = StoreConfig(data_dir=Path(tmp), batch_size=args.batch_size)
+            results.append(bench_engine(config, graph, args.repeats, use_bulk))
     uri, started = args.neo4j_uri, False
     if not uri and shutil.which("java") and shutil.which("mvn"):
         port = "7697"

@@ -85,6 +85,11 @@ class LadybugStore(Store):
         finally:
             self._in_tx = False
 
+    @property
+    def connection(self) -> ladybug.Connection:
+        """The raw connection, for the bulk path's `COPY … FROM` a DataFrame."""
+        return self._conn
+
     def server_version(self) -> str:
         return f"LadybugDB {getattr(ladybug, '__version__', '?')}"
 
