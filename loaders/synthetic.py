@@ -55,7 +55,7 @@ def generate(schema: Schema, accidents: int, seed: int = 7, counties: int = 300)
         return row
 
     def rel(rtype: str, start: str, end: str, a: str, b: str) -> None:
-        row = {c: None for c, _ in schema.relationships[rtype].stored_columns()}
+        row: dict[str, Any] = {c: None for c, _ in schema.relationships[rtype].stored_columns()}
         row.update(from_key=a, to_key=b, source_ids=[SOURCE_ID] if schema.relationships[rtype].sourced else [])
         g.rels.setdefault((rtype, start, end), []).append(row)
 
