@@ -1,0 +1,502 @@
+"""RECURRENCE_OF: why did it happen again? Links derived from declared rules, never hand-entered.
+
+Each rule is a small declarative object (id, Chinese and English name, the basis it
+states, its window) that compares a later accident with an earlier one and, when it
+fires, returns the attributes the two share. All rules that fire for a pair are
+combined into ONE link from the later accident to the earlier one:
+
+- `rule` is the strongest rule that fired (the order of `RULES_IN_ORDER`);
+- `basis` lists every shared attribute that triggered any of them, e.g.
+  "同一地级市:松原市", "致因标签:货车载人", "同省:山西省";
+- `explanation` is one Chinese sentence built from that basis;
+- `note` names every rule that fired ("规则:same_prefecture+province_mechanism").
+
+Time direction: links always point from the later accident to the earlier one and
+`days` > 0. Undated accidents and pairs on the same day are skipped (there is no
+order between them, and a same-day pair is a coincidence, not a lesson unlearnt).
+
+Regions are resolved through the graph (Accident-OCCURRED_IN->Region-PART_OF*->Region):
+the prefecture is the county's parent prefecture (or the place itself when the
+accident is recorded at prefecture level); districts of 北京/天津/上海/重庆 and
+province-administered counties have no prefecture, only a province.
+
+Severity is the recorded one; when it is absent it is read from the death toll by
+the thresholds of 《生产安全事故报告和调查处理条例》 art. 3 (≥30 特别重大, 10–29 重大,
+3–9 较大, otherwise 一般). Responsible operators are enterprises, and persons whose
+role is `operator`, with RESPONSIBLE_FOR to the accident; departments are supervisors,
+not operators, and never trigger the operator rule.
+
+`apply_recurrences` replaces the stored links with the derived set in one
+transaction: links no longer derived are deleted, new or changed ones are written,
+unchanged ones are left alone (so their `computed_date` keeps the day their current
+basis was first computed and re-running writes nothing).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from .store import Row, Store
+
+EPOCH = dt.date(1970, 1, 1)
+
+# Tags that only restate what happened (a fire, an explosion) and say nothing about
+# why: sharing one of them within a province is no sign of an unlearnt lesson.
+GENERIC_MECHANISMS = frozenset({"火灾", "爆炸", "坍塌", "中毒", "窒息", "其他", "不详"})
+MAJOR = ("特别重大", "重大")
+
+DEFAULT_WINDOW_DAYS = 365
+DEFAULT_SHORT_INTERVAL_DAYS = 45
+DEFAULT_OPERATOR_WINDOW_DAYS = 3650
+
+
+def day_of(iso: str) -> int:
+    return (dt.date.fromisoformat(iso) - EPOCH).days
+
+
+def severity_of(recorded: str | None, deaths: int | None) -> str | None:
+    """The recorded severity, else the one the death toll implies (条例 art. 3)."""
+    if recorded:
+        return recorded
+    if deaths is None:
+        return None
+    if deaths >= 30:
+        return "特别重大"
+    if deaths >= 10:
+        return "重大"
+    if deaths >= 3:
+        return "较大"
+    return "一般"
+
+
+@dataclass(frozen=True)
+class Place:
+    adcode: str
+    name: str
+    level: str
+
+
+@dataclass
+class AccidentFacts:
+    """What the rules compare, read from the graph."""
+
+    id: str
+    name: str
+    date: str | None
+    day: int | None
+    kind: str | None
+    mechanisms: tuple[str, ...]
+    severity: str | None
+    deaths: int | None
+    place: Place | None = None
+    prefecture: Place | None = None
+    province: Place | None = None
+    operators: dict[str, str] = field(default_factory=dict)  # id -> basis text
+
+    @property
+    def place_label(self) -> str:
+        """"松原市扶余市", "重庆市永川区", "白山市", "山西省" — how the explanation names the place."""
+        if self.place is None:
+            return "地点不详"
+        if self.place.level == "county":
+            parent = self.prefecture or self.province
+            return f"{parent.name}{self.place.name}" if parent else self.place.name
+        return self.place.name
+
+
+@dataclass
+class Shared:
+    """The attributes a rule found in common; merged across the rules that fired."""
+
+    operators: list[str] = field(default_factory=list)
+    prefecture: str | None = None
+    province: str | None = None
+    kind: str | None = None
+    tags: list[str] = field(default_factory=list)
+    severities: tuple[str, str] | None = None
+
+    def merge(self, other: Shared) -> None:
+        self.operators += [o for o in other.operators if o not in self.operators]
+        self.prefecture = self.prefecture or other.prefecture
+        self.province = self.province or other.province
+        self.kind = self.kind or other.kind
+        self.tags += [t for t in other.tags if t not in self.tags]
+        self.severities = self.severities or other.severities
+
+    def basis(self) -> list[str]:
+        items = list(self.operators)
+        if self.prefecture:
+            items.append(f"同一地级市:{self.prefecture}")
+        if self.province:
+            items.append(f"同省:{self.province}")
+        if self.kind:
+            items.append(f"事故类别:{self.kind}")
+        items += [f"致因标签:{t}" for t in self.tags]
+        if self.severities:
+            later, earlier = self.severities
+            items.append(f"事故等级:{later}" if later == earlier else f"事故等级:{later}/{earlier}")
+        return items
+
+
+def _shared_tags(a: AccidentFacts, b: AccidentFacts, specific_only: bool) -> list[str]:
+    theirs = set(b.mechanisms)
+    return [t for t in a.mechanisms if t in theirs and not (specific_only and t in GENERIC_MECHANISMS)]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A declared reason for a recurrence; `check(later, earlier, days)` returns what they share."""
+
+    id: ClassVar[str] = ""
+    zh: ClassVar[str] = ""
+    en: ClassVar[str] = ""
+    basis_zh: ClassVar[str] = ""
+    window_days: int = DEFAULT_WINDOW_DAYS
+
+    def check(self, later: AccidentFacts, earlier: AccidentFacts, days: int) -> Shared | None:
+        raise NotImplementedError
+
+    def describe(self) -> dict[str, Any]:
+        return {"id": self.id, "zh": self.zh, "en": self.en, "basis": self.basis_zh, "window_days": self.window_days}
+
+
+@dataclass(frozen=True)
+class SameOperator(Rule):
+    id: ClassVar[str] = "same_operator"
+    zh: ClassVar[str] = "同一企业或经营者再次发生事故"
+    en: ClassVar[str] = "same enterprise or operator again"
+    basis_zh: ClassVar[str] = "两起事故有同一负有责任的企业或经营者(RESPONSIBLE_FOR)，间隔不超过窗口"
+    window_days: int = DEFAULT_OPERATOR_WINDOW_DAYS
+
+    def check(self, later: AccidentFacts, earlier: AccidentFacts, days: int) -> Shared | None:
+        if days > self.window_days:
+            return None
+        common = [text for key, text in sorted(later.operators.items()) if key in earlier.operators]
+        return Shared(operators=common) if common else None
+
+
+@dataclass(frozen=True)
+class SamePrefecture(Rule):
+    id: ClassVar[str] = "same_prefecture"
+    zh: ClassVar[str] = "同一地级市、同类事故、同一致因"
+    en: ClassVar[str] = "same prefecture, same kind and a shared mechanism tag"
+    basis_zh: ClassVar[str] = "同一地级市、事故类别相同且至少有一个相同致因标签，间隔不超过窗口"
+
+    def check(self, later: AccidentFacts, earlier: AccidentFacts, days: int) -> Shared | None:
+        if days > self.window_days or not later.prefecture or later.prefecture != earlier.prefecture:
+            return None
+        if not later.kind or later.kind != earlier.kind:
+            return None
+        tags = _shared_tags(later, earlier, specific_only=False)
+        if not tags:
+            return None
+        return Shared(prefecture=later.prefecture.name, kind=later.kind, tags=tags)
+
+
+@dataclass(frozen=True)
+class ProvinceMechanism(Rule):
+    id: ClassVar[str] = "province_mechanism"
+    zh: ClassVar[str] = "同省同一具体致因"
+    en: ClassVar[str] = "same specific mechanism tag within a province"
+    basis_zh: ClassVar[str] = "同一省份且有相同的具体致因标签(火灾、爆炸等泛称不计)，间隔不超过窗口"
+
+    def check(self, later: AccidentFacts, earlier: AccidentFacts, days: int) -> Shared | None:
+        if days > self.window_days or not later.province or later.province != earlier.province:
+            return None
+        tags = _shared_tags(later, earlier, specific_only=True)
+        return Shared(province=later.province.name, tags=tags) if tags else None
+
+
+@dataclass(frozen=True)
+class ProvinceShortInterval(Rule):
+    id: ClassVar[str] = "province_short_interval"
+    zh: ClassVar[str] = "同省短期内再发重特大事故"
+    en: ClassVar[str] = "another major accident in the same province within a short interval"
+    basis_zh: ClassVar[str] = "同一省份、两起均为重大或特别重大事故，间隔不超过短期窗口"
+    window_days: int = DEFAULT_SHORT_INTERVAL_DAYS
+
+    def check(self, later: AccidentFacts, earlier: AccidentFacts, days: int) -> Shared | None:
+        if days > self.window_days or not later.province or later.province != earlier.province:
+            return None
+        if later.severity not in MAJOR or earlier.severity not in MAJOR:
+            return None
+        assert later.severity and earlier.severity
+        return Shared(province=later.province.name, severities=(later.severity, earlier.severity))
+
+
+RULES_IN_ORDER: tuple[type[Rule], ...] = (SameOperator, SamePrefecture, ProvinceMechanism, ProvinceShortInterval)
+RULE_NAMES: dict[str, Rule] = {cls.id: cls() for cls in RULES_IN_ORDER}
+
+
+def default_rules(
+    window_days: int = DEFAULT_WINDOW_DAYS,
+    short_interval_days: int = DEFAULT_SHORT_INTERVAL_DAYS,
+    operator_window_days: int = DEFAULT_OPERATOR_WINDOW_DAYS,
+    mechanism_window_days: int | None = None,
+) -> list[Rule]:
+    """The four rules, strongest first; `mechanism_window_days` defaults to `window_days`."""
+    for name, value in (
+        ("window_days", window_days),
+        ("short_interval_days", short_interval_days),
+        ("operator_window_days", operator_window_days),
+        ("mechanism_window_days", mechanism_window_days),
+    ):
+        if value is not None and value < 1:
+            raise ValueError(f"{name} must be at least 1 day, got {value}")
+    return [
+        SameOperator(window_days=operator_window_days),
+        SamePrefecture(window_days=window_days),
+        ProvinceMechanism(window_days=mechanism_window_days if mechanism_window_days is not None else window_days),
+        ProvinceShortInterval(window_days=short_interval_days),
+    ]
+
+
+@dataclass(frozen=True)
+class Link:
+    """One RECURRENCE_OF link: from the later accident to the earlier one."""
+
+    from_id: str
+    to_id: str
+    from_date: str
+    to_date: str
+    days: int
+    rule: str
+    rules: tuple[str, ...]
+    basis: tuple[str, ...]
+    explanation: str
+
+    @property
+    def note(self) -> str:
+        return "规则:" + "+".join(self.rules)
+
+    def content(self) -> tuple[Any, ...]:
+        """What makes two stored links the same (computed_date is not part of it)."""
+        return (self.rule, self.days, list(self.basis), self.explanation, self.note)
+
+    def as_dict(self) -> dict[str, Any]:
+        rule = RULE_NAMES[self.rule]
+        return {
+            "from": self.from_id,
+            "to": self.to_id,
+            "from_date": self.from_date,
+            "to_date": self.to_date,
+            "days": self.days,
+            "rule": self.rule,
+            "rule_zh": rule.zh,
+            "rule_en": rule.en,
+            "rules": list(self.rules),
+            "basis": list(self.basis),
+            "explanation": self.explanation,
+        }
+
+
+def explain(later: AccidentFacts, earlier: AccidentFacts, shared: Shared, days: int) -> str:
+    """"2020-10-04 松原市扶余市事故与2020-04-15 松原市乾安县事故同属松原市、同为货车载人，相隔172天。\""""
+    clauses: list[str] = []
+    if shared.operators:
+        names = "、".join(o.split(":", 1)[1] for o in shared.operators)
+        clauses.append(f"责任主体同为{names}")
+    if shared.prefecture:
+        clauses.append(f"同属{shared.prefecture}")
+    elif shared.province:
+        clauses.append(f"同在{shared.province}")
+    if shared.tags:
+        clauses.append("同为" + "、".join(shared.tags))
+    elif shared.kind:
+        clauses.append(f"同为{shared.kind}事故")
+    if shared.severities:
+        a, b = shared.severities
+        clauses.append(f"均为{a}事故" if a == b else "均为重特大事故")
+    return (
+        f"{later.date} {later.place_label}事故与{earlier.date} {earlier.place_label}事故"
+        f"{'、'.join(clauses)}，相隔{days}天。"
+    )
+
+
+# --- reading the graph -----------------------------------------------------------
+
+ACCIDENTS = (
+    "MATCH (a:Accident) RETURN a.id AS id, a.name AS name, a.date AS date, a.day AS day, a.kind AS kind, "
+    "a.mechanisms AS mechanisms, a.severity AS severity, a.deaths AS deaths ORDER BY id"
+)
+PLACES = (
+    "MATCH (a:Accident)-[:OCCURRED_IN]->(r:Region)-[:PART_OF*0..2]->(u:Region) "
+    "RETURN a.id AS id, r.adcode AS place, u.adcode AS adcode, u.name AS name, u.level AS level "
+    "ORDER BY id, adcode"
+)
+ENTERPRISES = (
+    "MATCH (e:Enterprise)-[:RESPONSIBLE_FOR]->(a:Accident) "
+    "RETURN a.id AS accident, e.id AS id, e.name AS name ORDER BY accident, id"
+)
+OPERATORS = (
+    "MATCH (p:Person)-[:RESPONSIBLE_FOR]->(a:Accident) WHERE p.role = 'operator' "
+    "RETURN a.id AS accident, p.id AS id, p.name AS name ORDER BY accident, id"
+)
+
+
+def read_accidents(store: Store) -> list[AccidentFacts]:
+    facts: dict[str, AccidentFacts] = {}
+    for row in store.run(ACCIDENTS):
+        date = row["date"] or None
+        day = row["day"] if row["day"] is not None else (day_of(date) if date else None)
+        mechanisms = tuple(str(t).strip() for t in (row["mechanisms"] or []) if str(t).strip())
+        deaths = int(row["deaths"]) if row["deaths"] is not None else None
+        facts[row["id"]] = AccidentFacts(
+            id=row["id"], name=row["name"] or row["id"], date=date, day=day, kind=row["kind"] or None,
+            mechanisms=mechanisms, severity=severity_of(row["severity"], deaths), deaths=deaths,
+        )
+    for row in store.run(PLACES):
+        acc = facts.get(row["id"])
+        if acc is None:
+            continue
+        place = Place(row["adcode"], row["name"], row["level"])
+        if row["adcode"] == row["place"]:
+            acc.place = place
+        if place.level == "prefecture":
+            acc.prefecture = place
+        elif place.level == "province":
+            acc.province = place
+    for query, prefix in ((ENTERPRISES, "同一责任企业"), (OPERATORS, "同一经营者")):
+        for row in store.run(query):
+            acc = facts.get(row["accident"])
+            if acc is not None:
+                acc.operators[row["id"]] = f"{prefix}:{row['name']}"
+    return list(facts.values())
+
+
+def derive_links(accidents: Iterable[AccidentFacts], rules: Sequence[Rule]) -> list[Link]:
+    """Every pair of dated accidents, later against earlier; one link per pair when any rule fires."""
+    dated = sorted((a for a in accidents if a.day is not None), key=lambda a: (a.day, a.id))
+    links: list[Link] = []
+    for i, later in enumerate(dated):
+        for earlier in dated[:i]:
+            assert later.day is not None and earlier.day is not None
+            days = later.day - earlier.day
+            if days <= 0:  # same day: no order, no recurrence
+                continue
+            fired: list[str] = []
+            shared = Shared()
+            for rule in rules:
+                found = rule.check(later, earlier, days)
+                if found is not None:
+                    fired.append(rule.id)
+                    shared.merge(found)
+            if not fired:
+                continue
+            assert later.date and earlier.date
+            links.append(
+                Link(
+                    from_id=later.id, to_id=earlier.id, from_date=later.date, to_date=earlier.date, days=days,
+                    rule=fired[0], rules=tuple(fired), basis=tuple(shared.basis()),
+                    explanation=explain(later, earlier, shared, days),
+                )
+            )
+    links.sort(key=lambda link: (link.from_date, link.from_id, link.to_date, link.to_id))
+    return links
+
+
+def derive_recurrences(
+    store: Store,
+    window_days: int = DEFAULT_WINDOW_DAYS,
+    short_interval_days: int = DEFAULT_SHORT_INTERVAL_DAYS,
+    operator_window_days: int = DEFAULT_OPERATOR_WINDOW_DAYS,
+    mechanism_window_days: int | None = None,
+    rules: Sequence[Rule] | None = None,
+) -> list[Link]:
+    """Read the accidents and derive the current set of links (nothing is written)."""
+    chosen = rules if rules is not None else default_rules(
+        window_days, short_interval_days, operator_window_days, mechanism_window_days
+    )
+    return derive_links(read_accidents(store), chosen)
+
+
+# --- writing ---------------------------------------------------------------------
+
+STORED = (
+    "MATCH (a:Accident)-[e:RECURRENCE_OF]->(b:Accident) RETURN a.id AS from_key, b.id AS to_key, "
+    "e.rule AS rule, e.days AS days, e.basis AS basis, e.explanation AS explanation, e.note AS note, "
+    "e.computed_date AS computed_date"
+)
+DELETE = (
+    "UNWIND $rows AS r MATCH (a:Accident {id: r.from_key})-[e:RECURRENCE_OF]->(b:Accident {id: r.to_key}) DELETE e"
+)
+
+
+@dataclass
+class ApplyReport:
+    kept: int = 0
+    created: int = 0
+    updated: int = 0
+    deleted: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated or self.deleted)
+
+
+def stored_links(store: Store) -> list[Row]:
+    rows = store.run(STORED)
+    return sorted(rows, key=lambda r: (r["from_key"], r["to_key"]))
+
+
+def apply_recurrences(store: Store, links: Sequence[Link], computed_date: str | None = None) -> ApplyReport:
+    """Make the stored RECURRENCE_OF links equal the derived ones, in one transaction."""
+    computed = computed_date or dt.date.today().isoformat()
+    computed_day = day_of(computed)
+    wanted = {(link.from_id, link.to_id): link for link in links}
+    if len(wanted) != len(links):
+        raise ValueError("two links for the same pair")
+    for link in links:
+        if link.days <= 0 or link.from_date <= link.to_date:
+            raise ValueError(f"link {link.from_id} -> {link.to_id} does not point back in time")
+    report = ApplyReport()
+    rel = store.schema.rel("RECURRENCE_OF")
+    accident = store.schema.label("Accident")
+    with store.transaction():
+        existing: dict[tuple[str, str], list[Row]] = defaultdict(list)
+        for row in store.run(STORED):
+            existing[(row["from_key"], row["to_key"])].append(row)
+        stale = [pair for pair in existing if pair not in wanted]
+        rewrite: list[Link] = []
+        for pair, link in wanted.items():
+            rows = existing.get(pair, [])
+            if len(rows) == 1 and _content(rows[0]) == link.content():
+                report.kept += 1
+                continue
+            if len(rows) > 1:  # duplicates from elsewhere: drop them, write one
+                stale.append(pair)
+            rewrite.append(link)
+            if rows:
+                report.updated += 1
+            else:
+                report.created += 1
+        report.deleted = sum(1 for pair in stale if pair not in wanted)
+        if stale:
+            store.write(DELETE, {"rows": [{"from_key": a, "to_key": b} for a, b in sorted(stale)]})
+        if rewrite:
+            rows_out = [
+                {
+                    "from_key": link.from_id,
+                    "to_key": link.to_id,
+                    "rule": link.rule,
+                    "days": link.days,
+                    "basis": list(link.basis),
+                    "explanation": link.explanation,
+                    "computed_date": computed,
+                    "computed_day": computed_day,
+                    "source_ids": [],
+                    "note": link.note,
+                }
+                for link in rewrite
+            ]
+            store.upsert_relationships(rel, accident, accident, rows_out)
+    return report
+
+
+def _content(row: Row) -> tuple[Any, ...]:
+    days = int(row["days"]) if row["days"] is not None else None
+    return (row["rule"], days, list(row["basis"] or []), row["explanation"], row["note"])

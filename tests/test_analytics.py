@@ -1,0 +1,415 @@
+"""Recurrence links and networkx analytics, on fixture graphs and on the shipped data, on both engines."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from safetykg.graph.analytics import analyze, analyze_graph, open_reason, pull_graph, write_analytics
+from safetykg.graph.recurrence import (
+    Link,
+    apply_recurrences,
+    default_rules,
+    derive_recurrences,
+    severity_of,
+    stored_links,
+)
+from safetykg.graph.store import Store, StoreConfig, open_store
+from safetykg.loaders.load import load_paths, validate_paths
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURES = REPO / "tests" / "fixtures" / "analytics"
+BASE = [FIXTURES / "regions.yaml", FIXTURES / "accidents.yaml", FIXTURES / "chains.yaml"]
+DATA = REPO / "data"
+
+# (later, earlier, strongest rule, every rule that fired, days)
+EXPECTED = [
+    ("ACC-CQ-4", "ACC-CQ-1", "province_mechanism", ("province_mechanism", "province_short_interval"), 27),
+    ("ACC-CQ-4", "ACC-CQ-2", "province_mechanism", ("province_mechanism", "province_short_interval"), 27),
+    ("ACC-GD-1", "ACC-HN-1", "same_operator", ("same_operator",), 1127),
+    ("ACC-JL-2", "ACC-JL-1", "same_prefecture", ("same_prefecture", "province_mechanism"), 171),
+    ("ACC-JL-6", "ACC-JL-4", "same_prefecture", ("same_prefecture",), 150),
+    ("ACC-JL-9", "ACC-JL-6", "province_mechanism", ("province_mechanism",), 244),
+    ("ACC-SX-2", "ACC-SX-1", "province_short_interval", ("province_short_interval",), 33),
+    ("ACC-ZJ-2", "ACC-ZJ-1", "same_operator", ("same_operator",), 1483),
+]
+
+# Pairs that share something but must not link, and why.
+NEAR_MISSES = {
+    ("ACC-JL-3", "ACC-JL-2"): "outside the 365-day window (378 days)",
+    ("ACC-JL-3", "ACC-JL-1"): "outside the window",
+    ("ACC-JL-5", "ACC-JL-4"): "different prefecture; only the generic tag 火灾 shared",
+    ("ACC-JL-6", "ACC-JL-5"): "different prefecture; only the generic tag 火灾 shared",
+    ("ACC-JL-7", "ACC-JL-4"): "different kind (火灾 vs 工贸)",
+    ("ACC-JL-7", "ACC-JL-6"): "different kind",
+    ("ACC-JL-8", "ACC-JL-6"): "same prefecture and kind, different mechanism",
+    ("ACC-JL-8", "ACC-JL-4"): "same prefecture and kind, different mechanism",
+    ("ACC-SX-3", "ACC-SX-2"): "较大, not major; no shared tag",
+    ("ACC-SX-4", "ACC-SX-2"): "46 days, outside the 45-day short interval",
+    ("ACC-SX-4", "ACC-SX-3"): "较大 accident",
+    ("ACC-HN-2", "ACC-HN-1"): "only a supervising department and a manager in common",
+    ("ACC-CQ-2", "ACC-CQ-1"): "same day",
+    ("ACC-CQ-1", "ACC-CQ-2"): "same day",
+}
+
+
+def _load(store: Store, *paths: Path) -> None:
+    load_paths(store, list(paths))
+
+
+def _summary(links: list[Link]) -> list[tuple[str, str, str, tuple[str, ...], int]]:
+    return sorted((link.from_id, link.to_id, link.rule, link.rules, link.days) for link in links)
+
+
+def _stored(store: Store) -> list[dict[str, object]]:
+    return stored_links(store)
+
+
+# --- rules -----------------------------------------------------------------------
+
+
+def test_each_rule_links_what_it_should(store: Store):
+    _load(store, *BASE)
+    links = derive_recurrences(store)
+    assert _summary(links) == sorted(EXPECTED)
+    by_pair = {(link.from_id, link.to_id): link for link in links}
+    songyuan = by_pair[("ACC-JL-2", "ACC-JL-1")]
+    assert songyuan.basis == ("同一地级市:松原市", "同省:吉林省", "事故类别:道路交通", "致因标签:货车载人")
+    assert songyuan.explanation == "2021-08-19 松原市扶余市事故与2021-03-01 松原市乾安县事故同属松原市、同为货车载人，相隔171天。"
+    shanxi = by_pair[("ACC-SX-2", "ACC-SX-1")]
+    assert shanxi.basis == ("同省:山西省", "事故等级:重大")  # SX-2 has no recorded severity: 13 deaths -> 重大
+    assert shanxi.explanation == "2021-10-01 太原市迎泽区事故与2021-08-29 临汾市襄汾县事故同在山西省、均为重大事故，相隔33天。"
+    assert by_pair[("ACC-GD-1", "ACC-HN-1")].basis == ("同一责任企业:重复出事工程公司",)
+    assert by_pair[("ACC-ZJ-2", "ACC-ZJ-1")].basis == ("同一经营者:某经营者",)
+    assert by_pair[("ACC-JL-9", "ACC-JL-6")].basis == ("同省:吉林省", "致因标签:违规动火")
+    # a municipality's districts have no prefecture: only the province rules fire
+    assert by_pair[("ACC-CQ-4", "ACC-CQ-2")].explanation.startswith("2021-06-01 重庆市永川区事故与2021-05-05 重庆市綦江区事故同在重庆市")
+
+
+def test_near_misses_do_not_link(store: Store):
+    _load(store, *BASE)
+    pairs = {(link.from_id, link.to_id) for link in derive_recurrences(store)}
+    for (later, earlier), why in NEAR_MISSES.items():
+        assert (later, earlier) not in pairs, why
+        assert (earlier, later) not in pairs, why
+    assert not any("ACC-CQ-3" in pair for pair in pairs), "an undated accident never links"
+
+
+def test_links_point_back_in_time(store: Store):
+    _load(store, *BASE)
+    apply_recurrences(store, derive_recurrences(store), computed_date="2024-06-01")
+    rows = store.run(
+        "MATCH (a:Accident)-[e:RECURRENCE_OF]->(b:Accident) "
+        "RETURN a.id AS later, b.id AS earlier, a.day AS later_day, b.day AS earlier_day, a.date AS later_date, "
+        "b.date AS earlier_date, e.days AS days ORDER BY later, earlier"
+    )
+    assert len(rows) == len(EXPECTED)
+    for row in rows:
+        assert row["days"] > 0
+        assert row["later_day"] - row["earlier_day"] == row["days"]
+        assert row["later_date"] > row["earlier_date"]
+
+
+def test_windows_are_configurable(store: Store):
+    _load(store, *BASE)
+    links = derive_recurrences(store, window_days=160, short_interval_days=30, operator_window_days=1200)
+    assert _summary(links) == [
+        ("ACC-CQ-4", "ACC-CQ-1", "province_mechanism", ("province_mechanism", "province_short_interval"), 27),
+        ("ACC-CQ-4", "ACC-CQ-2", "province_mechanism", ("province_mechanism", "province_short_interval"), 27),
+        ("ACC-GD-1", "ACC-HN-1", "same_operator", ("same_operator",), 1127),
+        ("ACC-JL-6", "ACC-JL-4", "same_prefecture", ("same_prefecture",), 150),
+    ]
+    wider = derive_recurrences(store, mechanism_window_days=400, short_interval_days=46)
+    added = {(link.from_id, link.to_id) for link in wider} - {(a, b) for a, b, *_ in EXPECTED}
+    # JL-3 shares 货车载人 with JL-2 at 378 days; SX-4 follows SX-2 at 46 days
+    assert added == {("ACC-JL-3", "ACC-JL-2"), ("ACC-SX-4", "ACC-SX-2")}
+    with pytest.raises(ValueError):
+        default_rules(window_days=0)
+
+
+def test_severity_is_read_from_deaths_when_absent():
+    assert severity_of(None, 30) == "特别重大"
+    assert severity_of(None, 13) == "重大"
+    assert severity_of(None, 3) == "较大"
+    assert severity_of(None, 0) == "一般"
+    assert severity_of("较大", 13) == "较大"
+    assert severity_of(None, None) is None
+
+
+# --- applying --------------------------------------------------------------------
+
+
+def test_apply_is_idempotent(store: Store):
+    _load(store, *BASE)
+    first = apply_recurrences(store, derive_recurrences(store), computed_date="2024-06-01")
+    assert (first.created, first.updated, first.deleted, first.kept) == (len(EXPECTED), 0, 0, 0)
+    snapshot = _stored(store)
+    second = apply_recurrences(store, derive_recurrences(store), computed_date="2024-07-01")
+    assert not second.changed and second.kept == len(EXPECTED)
+    assert _stored(store) == snapshot
+    row = store.run(
+        "MATCH (a:Accident {id: 'ACC-JL-2'})-[e:RECURRENCE_OF]->(b:Accident {id: 'ACC-JL-1'}) "
+        "RETURN e.rule AS rule, e.days AS days, e.basis AS basis, e.computed_date AS computed, "
+        "e.computed_day AS computed_day, e.source_ids AS sources, e.note AS note"
+    )
+    assert row == [{
+        "rule": "same_prefecture", "days": 171,
+        "basis": ["同一地级市:松原市", "同省:吉林省", "事故类别:道路交通", "致因标签:货车载人"],
+        "computed": "2024-06-01", "computed_day": 19875, "sources": [],
+        "note": "规则:same_prefecture+province_mechanism",
+    }]
+    assert store.counts()["relationships"]["RECURRENCE_OF"] == len(EXPECTED)
+
+
+def test_stale_links_are_removed(store: Store):
+    _load(store, *BASE)
+    apply_recurrences(store, derive_recurrences(store), computed_date="2024-06-01")
+    _load(store, FIXTURES / "changed" / "jl2_no_truck.yaml")
+    links = derive_recurrences(store)
+    assert ("ACC-JL-2", "ACC-JL-1") not in {(link.from_id, link.to_id) for link in links}
+    report = apply_recurrences(store, links, computed_date="2024-07-01")
+    assert (report.deleted, report.created, report.updated) == (1, 0, 0)
+    assert [(r["from_key"], r["to_key"]) for r in _stored(store)] == sorted(
+        (a, b) for a, b, *_ in EXPECTED if (a, b) != ("ACC-JL-2", "ACC-JL-1")
+    )
+    # narrower windows remove more, in the same way
+    report = apply_recurrences(store, derive_recurrences(store, window_days=160, short_interval_days=30,
+                                                         operator_window_days=1200), computed_date="2024-07-01")
+    assert report.deleted == 3 and report.kept == 4
+    assert store.counts()["relationships"]["RECURRENCE_OF"] == 4
+
+
+def test_changed_basis_updates_the_link(store: Store):
+    _load(store, *BASE)
+    apply_recurrences(store, derive_recurrences(store), computed_date="2024-06-01")
+    _load(store, FIXTURES / "changed" / "jl1_more_tags.yaml")
+    report = apply_recurrences(store, derive_recurrences(store), computed_date="2024-07-01")
+    assert (report.created, report.updated, report.deleted) == (0, 1, 0)
+    row = store.run(
+        "MATCH (a:Accident {id: 'ACC-JL-2'})-[e:RECURRENCE_OF]->(b:Accident {id: 'ACC-JL-1'}) "
+        "RETURN e.basis AS basis, e.explanation AS explanation, e.computed_date AS computed"
+    )
+    assert row[0]["basis"][-2:] == ["致因标签:货车载人", "致因标签:超员"]
+    assert "同为货车载人、超员" in row[0]["explanation"]
+    assert row[0]["computed"] == "2024-07-01"
+    assert store.counts()["relationships"]["RECURRENCE_OF"] == len(EXPECTED)
+
+
+def test_apply_refuses_forward_links(store: Store):
+    bad = Link("ACC-A", "ACC-B", "2020-01-01", "2020-02-01", -31, "same_prefecture", ("same_prefecture",), (), "")
+    with pytest.raises(ValueError):
+        apply_recurrences(store, [bad], computed_date="2024-06-01")
+
+
+# --- analytics -------------------------------------------------------------------
+
+
+def _actors(result) -> dict[str, dict[str, object]]:
+    return {a["id"]: a for a in result.actors}
+
+
+def test_broken_chain_centrality_and_open_items(store: Store):
+    _load(store, *BASE)
+    result = analyze(store, as_of="2022-12-31")
+    assert sorted(i["id"] for i in result.open_items) == ["CC-SX-1", "DIS-SX-1", "MEA-SX-2", "PEN-SX-1", "PEN-SX-3"]
+    actors = _actors(result)
+    assert {k: v["open_items"] for k, v in actors.items()} == {
+        "DEP-SX-YJ": 2, "ENT-SX-1": 2, "ENT-SX-2": 2, "DEP-SX-ZJ": 1, "DEP-SX-JW": 1, "DEP-SX-GA": 1,
+        "DEP-SX-IDLE": 0, "DEP-HN-YJ": 0, "ENT-REPEAT": 0,
+    }
+    assert sorted(actors["ENT-SX-2"]["items"]) == ["CC-SX-1", "PEN-SX-3"]  # via its operator PER-SX-2
+    # the provincial department enforcing items of both accidents bridges the chains
+    assert result.actors[0]["id"] == "DEP-SX-YJ" and actors["DEP-SX-YJ"]["centrality"] > 0
+    for leaf in ("DEP-SX-ZJ", "DEP-SX-JW", "DEP-SX-GA", "DEP-SX-IDLE"):
+        assert actors[leaf]["centrality"] == 0.0
+
+    earlier = _actors(analyze(store, as_of="2022-01-15"))
+    assert earlier["ENT-SX-2"]["open_items"] == 3  # PEN-SX-2 not executed yet
+    assert earlier["DEP-SX-ZJ"]["open_items"] == 2  # MEA-SX-1 not verified yet
+    before = _actors(analyze(store, as_of="2021-11-01"))
+    assert before["ENT-SX-1"]["open_items"] == 0  # nothing recommended yet
+    assert before["DEP-SX-GA"]["open_items"] == 1  # the case was filed and is stalled
+
+
+def test_open_item_conventions():
+    assert open_reason("Penalty", {"status": "recommended"}, "2024-01-01")
+    assert open_reason("Penalty", {"executed_date": "2023-01-01"}, "2024-01-01") is None
+    assert open_reason("Penalty", {"executed_date": "2023-01-01", "checked_status": "not_executed"}, "2024-01-01")
+    assert open_reason("Penalty", {"checked_status": "executed", "checked_date": "2023-01-01"}, "2024-01-01") is None
+    assert open_reason("Discipline", {"status": "not_executed"}, "2024-01-01")
+    assert open_reason("CriminalCase", {"stage": "judged"}, "2024-01-01") is None
+    assert open_reason("CriminalCase", {"stage": "prosecuted", "checked_status": "stalled"}, "2024-01-01")
+    assert open_reason("Measure", {"status": "verified"}, "2024-01-01") is None
+    assert open_reason("Measure", {"ordered_date": "2023-01-01", "verified_date": "2025-01-01"}, "2024-01-01")
+    assert open_reason("Measure", {"status": "verified", "ordered_date": "2023-01-01", "verified_date": "2025-01-01"},
+                       "2024-01-01")
+    assert open_reason("Measure", {"checked_status": "not_done", "checked_date": "2025-01-01"}, "2024-01-01")
+    assert open_reason("Penalty", {"checked_status": "not_executed", "checked_date": "2025-01-01",
+                                   "decided_date": "2023-01-01", "executed_date": "2023-06-01"}, "2024-01-01") is None
+    assert open_reason("Measure", {"ordered_date": "2025-01-01"}, "2024-01-01") is None
+
+
+def test_clusters_rates_and_lead_times(store: Store):
+    _load(store, *BASE)
+    apply_recurrences(store, derive_recurrences(store), computed_date="2024-06-01")
+    result = analyze(store, as_of="2024-06-01")
+    clusters = {c.id: c.accidents for c in result.clusters}
+    assert clusters == {
+        "RC-ACC-CQ-1": ["ACC-CQ-1", "ACC-CQ-2", "ACC-CQ-4"],
+        "RC-ACC-HN-1": ["ACC-HN-1", "ACC-GD-1"],
+        "RC-ACC-JL-1": ["ACC-JL-1", "ACC-JL-2"],
+        "RC-ACC-JL-4": ["ACC-JL-4", "ACC-JL-6", "ACC-JL-9"],
+        "RC-ACC-SX-1": ["ACC-SX-1", "ACC-SX-2"],
+        "RC-ACC-ZJ-1": ["ACC-ZJ-1", "ACC-ZJ-2"],
+    }
+    assert result.accident_cluster["ACC-JL-3"] is None and result.accident_cluster["ACC-CQ-3"] is None
+    provinces = {r["province"]: r for r in result.rates_by_province}
+    assert provinces["吉林省"] == {"province": "吉林省", "accidents": 9, "recurred": 3, "repeats": 3, "rate": 0.3333}
+    assert provinces["重庆市"]["recurred"] == 2 and provinces["重庆市"]["rate"] == 0.5
+    assert provinces["广东省"]["recurred"] == 0 and provinces["湖南省"]["recurred"] == 1
+    kinds = {r["kind"]: r for r in result.rates_by_kind}
+    assert kinds["工贸"]["recurred"] == 2 and kinds["工贸"]["accidents"] == 4
+    assert sorted(r["days"] for r in result.lead_times) == sorted(e[4] for e in EXPECTED)
+    assert result.lead_time_summary()["min"] == 27
+
+
+def test_write_back_is_readable_and_idempotent(store: Store):
+    _load(store, *BASE)
+    apply_recurrences(store, derive_recurrences(store), computed_date="2024-06-01")
+    first = write_analytics(store, analyze(store, as_of="2022-12-31"), computed_date="2024-06-01")
+    assert first.actors == 9 and first.accidents == 22
+    dep = store.run(
+        "MATCH (n:Department {id: 'DEP-SX-YJ'}) RETURN n.centrality AS c, n.open_items AS o, "
+        "n.analytics_date AS d, n.analytics_day AS day"
+    )[0]
+    assert isinstance(dep["c"], float) and dep["c"] > 0 and dep["o"] == 2
+    assert (dep["d"], dep["day"]) == ("2024-06-01", 19875)
+    idle = store.run("MATCH (n:Department {id: 'DEP-SX-IDLE'}) RETURN n.centrality AS c, n.open_items AS o")[0]
+    assert idle == {"c": 0.0, "o": 0}
+    ent = store.run("MATCH (n:Enterprise {id: 'ENT-SX-2'}) RETURN n.open_items AS o, n.analytics_date AS d")[0]
+    assert ent == {"o": 2, "d": "2024-06-01"}
+    accidents = {r["id"]: r for r in store.run(
+        "MATCH (a:Accident) RETURN a.id AS id, a.cluster_id AS cluster, a.analytics_date AS d ORDER BY id"
+    )}
+    assert accidents["ACC-JL-9"]["cluster"] == "RC-ACC-JL-4"
+    assert accidents["ACC-CQ-2"]["cluster"] == "RC-ACC-CQ-1"
+    assert accidents["ACC-JL-3"]["cluster"] is None
+    assert {r["d"] for r in accidents.values()} == {"2024-06-01"}
+
+    def snapshot() -> list[dict[str, object]]:
+        return store.run(
+            "MATCH (n:Department) RETURN n.id AS id, n.centrality AS c, n.open_items AS o, n.analytics_date AS d "
+            "ORDER BY id"
+        ) + store.run("MATCH (a:Accident) RETURN a.id AS id, a.cluster_id AS c, a.analytics_date AS d ORDER BY id")
+
+    before = snapshot()
+    again = write_analytics(store, analyze(store, as_of="2022-12-31"), computed_date="2024-07-01")
+    assert not again.changed
+    assert snapshot() == before
+
+    # the basis of JL-2 -> JL-1 goes: the link and its cluster go, and only the changed nodes are rewritten
+    _load(store, FIXTURES / "changed" / "jl2_no_truck.yaml")
+    apply_recurrences(store, derive_recurrences(store), computed_date="2024-07-01")
+    third = write_analytics(store, analyze(store, as_of="2022-12-31"), computed_date="2024-07-01")
+    assert (third.actors, third.accidents) == (0, 2)
+    rows = store.run(
+        "MATCH (a:Accident) WHERE a.id IN ['ACC-JL-1', 'ACC-JL-2', 'ACC-JL-4'] "
+        "RETURN a.id AS id, a.cluster_id AS c, a.analytics_date AS d ORDER BY id"
+    )
+    assert rows == [
+        {"id": "ACC-JL-1", "c": None, "d": "2024-07-01"},
+        {"id": "ACC-JL-2", "c": None, "d": "2024-07-01"},
+        {"id": "ACC-JL-4", "c": "RC-ACC-JL-4", "d": "2024-06-01"},
+    ]
+
+
+def test_reload_keeps_derived_properties(store: Store):
+    _load(store, *BASE)
+    apply_recurrences(store, derive_recurrences(store), computed_date="2024-06-01")
+    write_analytics(store, analyze(store, as_of="2022-12-31"), computed_date="2024-06-01")
+    _load(store, *BASE)
+    row = store.run("MATCH (a:Accident {id: 'ACC-JL-2'}) RETURN a.cluster_id AS c, a.analytics_date AS d")
+    assert row == [{"c": "RC-ACC-JL-1", "d": "2024-06-01"}]
+    assert store.counts()["relationships"]["RECURRENCE_OF"] == len(EXPECTED)
+
+
+# --- CLI ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("engine", ["ladybug", "neo4j"])
+def test_cli_analyze(engine: str, tmp_path: Path, request: pytest.FixtureRequest):
+    from safetykg.cli import app
+
+    if engine == "neo4j":
+        uri = request.getfixturevalue("neo4j_uri")
+        config = StoreConfig(uri=uri)
+        where = ["--uri", uri]
+    else:
+        config = StoreConfig(data_dir=tmp_path / "graph")
+        where = ["--data-dir", str(tmp_path / "graph")]
+    with open_store(config) as setup:
+        setup.clear()
+        load_paths(setup, BASE)
+    runner = CliRunner()
+    args = [*where, "analyze", "--as-of", "2022-12-31", "--computed-date", "2024-06-01"]
+    md = runner.invoke(app, [*args, "--out", str(tmp_path / "report.md")])
+    assert md.exit_code == 0, md.output
+    text = (tmp_path / "report.md").read_text(encoding="utf-8")
+    assert text.startswith("# 重复发生事故与断链分析")
+    assert "2021-08-19 松原市扶余市事故与2021-03-01 松原市乾安县事故同属松原市、同为货车载人，相隔171天。" in text
+    assert "同省短期内再发重特大事故 (province_short_interval)" in text
+    assert "山西省应急管理厅" in text and "RC-ACC-JL-4" in text
+    js = runner.invoke(app, [*args, "--format", "json", "--computed-date", "2024-07-01"])
+    assert js.exit_code == 0, js.output
+    report = json.loads(js.stdout)
+    assert sorted((link["from"], link["to"], link["rule"], link["days"]) for link in report["links"]) == sorted(
+        (a, b, r, d) for a, b, r, _, d in EXPECTED
+    )
+    assert [link["from_date"] for link in report["links"]] == sorted(link["from_date"] for link in report["links"])
+    assert report["applied"] == {"kept": len(EXPECTED), "created": 0, "updated": 0, "deleted": 0}
+    assert report["written"] == {"actors": 0, "accidents": 0}
+    narrow = runner.invoke(app, [*where, "analyze", "--window-days", "160", "--short-interval-days", "30",
+                                 "--operator-window-days", "1200", "--format", "json", "--computed-date", "2024-07-01"])
+    assert narrow.exit_code == 0, narrow.output
+    assert json.loads(narrow.stdout)["applied"]["deleted"] == 4
+    bad = runner.invoke(app, [*where, "analyze", "--as-of", "yesterday"])
+    assert bad.exit_code == 2
+
+
+# --- the shipped data ----------------------------------------------------------------
+
+SHIPPED_LINKS = [
+    # 太原“10·1” -> 襄汾“8·29”: two major accidents in 山西 within 33 days (the notice's example)
+    ("ACC-2020-1001-taiyuan", "ACC-2020-0829-xiangfen", "province_short_interval", 33),
+    # 松原“10·4” -> 松原“4·15”: 货车载人 road accidents in the same prefecture 172 days apart
+    ("ACC-2020-1004-songyuan", "ACC-2020-0415-songyuan", "same_prefecture", 172),
+]
+
+
+def test_shipped_data_links(store: Store):
+    if not (DATA / "accidents").is_dir():
+        pytest.skip("data/ has no accidents yet")
+    batch, _ = validate_paths(store, [DATA])
+    if batch.errors:
+        pytest.skip(f"data/ does not validate yet ({len(batch.errors)} errors, first: {batch.errors[0]})")
+    load_paths(store, [DATA])
+    links = derive_recurrences(store)
+    assert [(link.from_id, link.to_id, link.rule, link.days) for link in links] == SHIPPED_LINKS
+    by_pair = {(link.from_id, link.to_id): link for link in links}
+    songyuan = by_pair[("ACC-2020-1004-songyuan", "ACC-2020-0415-songyuan")]
+    assert "同一地级市:松原市" in songyuan.basis and "致因标签:货车载人" in songyuan.basis
+    assert songyuan.explanation == "2020-10-04 松原市扶余市事故与2020-04-15 松原市乾安县事故同属松原市、同为货车载人，相隔172天。"
+    taiyuan = by_pair[("ACC-2020-1001-taiyuan", "ACC-2020-0829-xiangfen")]
+    assert taiyuan.basis == ("同省:山西省", "事故等级:重大")
+    assert taiyuan.explanation == "2020-10-01 太原市迎泽区事故与2020-08-29 临汾市襄汾县事故同在山西省、均为重大事故，相隔33天。"
+    report = apply_recurrences(store, links, computed_date="2026-11-29")
+    assert report.created == 2
+    assert not apply_recurrences(store, derive_recurrences(store), computed_date="2026-11-30").changed
+    result = analyze_graph(pull_graph(store), "2026-11-29")
+    assert {c.id: c.accidents for c in result.clusters} == {
+        "RC-ACC-2020-0415-songyuan": ["ACC-2020-0415-songyuan", "ACC-2020-1004-songyuan"],
+        "RC-ACC-2020-0829-xiangfen": ["ACC-2020-0829-xiangfen", "ACC-2020-1001-taiyuan"],
+    }
