@@ -1,0 +1,652 @@
+"""Saved audit queries: parse the `queries/*.cypher` files, validate them, run them on any Store.
+
+An audit file is a metadata header of `// key: value` comment lines followed by the rows
+query, and optionally a `// ---- subgraph` section (edges for drawing: src, src_label, rel,
+dst, dst_label) and a `// ---- count` section (x and y for "x of y"):
+
+    // id: unexecuted-penalties
+    // title_zh: 行政处罚未执行
+    // title_en: Penalties not executed
+    // severity: high
+    // explains_zh: 每行是……
+    //   an indented comment line continues the previous value
+    // explains_en: Each row is ...
+    // param: as_of date today reference date
+    // param: min_days int 0 only items open at least this many days
+    // row_key: penalty_id
+    MATCH ... RETURN ... ORDER BY ...
+
+Header keys: id, title_zh, title_en, severity (high|medium|low), explains_zh, explains_en,
+param (repeatable: `name type default description`, type date|int|string|list, default `-`
+for none, `today` for the run date), row_key (columns identifying a row across snapshots),
+order (the row order, `col [asc|desc] [nulls first|last], ...`, for queries whose final
+ORDER BY cannot state it, e.g. UNION ALL or nulls last), and count_zh / count_en (what x and
+y of the count section mean). A date parameter `x` reaches the query as `$x` (ISO string)
+and `$x_day` (days since 1970-01-01) so queries do date arithmetic on integers on both engines.
+
+Validation: every `$name` a query uses must be declared (or be the `_day` twin of a declared
+date), every declared parameter must be used, no section may contain a write clause.
+
+Rows are returned in a deterministic order: list cells are sorted (they are sets) and rows
+are re-sorted in Python by the `order` header, else the query's final ORDER BY, with nulls
+sorting as Neo4j sorts them unless stated (after every value ascending), ties broken by the
+whole row — so both engines give the same rows in the same order.
+
+A per-engine variant `<id>.neo4j.cypher` / `<id>.ladybug.cypher` beside the audit replaces
+its sections on that engine; it holds sections only (its header lines are comments) and
+should say why it exists.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..graph.store import ReadOnlyViolation, Store, assert_read_only
+
+QUERIES_DIR = Path(__file__).resolve().parent
+SEVERITIES = ("high", "medium", "low")
+PARAM_TYPES = ("date", "int", "string", "list")
+ENGINES = ("neo4j", "ladybug")
+REQUIRED_KEYS = ("id", "title_zh", "title_en", "severity", "explains_zh", "explains_en")
+SINGLE_KEYS = (*REQUIRED_KEYS, "row_key", "order", "count_zh", "count_en")
+SUBGRAPH_COLUMNS = ("src", "src_label", "rel", "dst", "dst_label")
+COUNT_COLUMNS = ("x", "y")
+EPOCH = dt.date(1970, 1, 1)
+
+_HEADER_LINE = re.compile(r"^//\s?([a-z_]+):\s*(.*)$")
+_CONTINUATION = re.compile(r"^//\s{2,}(\S.*)$")
+_SECTION = re.compile(r"^//\s*-{2,}\s*([a-z]+)\s*$")
+_PARAM_REF = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+_STRINGS_AND_COMMENTS = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|//[^\n]*|/\*.*?\*/", re.DOTALL)
+_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_AUDIT_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+class AuditError(ValueError):
+    """An audit file that cannot be used (syntax, metadata, undeclared parameter)."""
+
+
+class AuditWriteRefused(AuditError, ReadOnlyViolation):
+    """An audit file containing a write clause."""
+
+
+class AuditParamError(ValueError):
+    """Parameters given to an audit that do not fit its declaration."""
+
+
+class UnknownAudit(KeyError):
+    """No audit with that id."""
+
+    def __str__(self) -> str:
+        return f"未知审计 / unknown audit: {self.args[0]!r}"
+
+
+@dataclass(frozen=True)
+class OrderTerm:
+    """One sort key of an audit's rows; nulls sort as in Neo4j (after values ascending) unless stated."""
+
+    column: str
+    descending: bool = False
+    nulls_last: bool | None = None
+
+    @property
+    def nulls_at_end(self) -> bool:
+        return (not self.descending) if self.nulls_last is None else self.nulls_last
+
+
+@dataclass(frozen=True)
+class AuditParam:
+    name: str
+    type: str
+    default: str | None
+    description: str
+
+    def default_value(self, today: dt.date | None = None) -> Any:
+        if self.default is None:
+            return None
+        return coerce_param(self, self.default, today)
+
+
+@dataclass(frozen=True)
+class Audit:
+    id: str
+    title_zh: str
+    title_en: str
+    severity: str
+    explains_zh: str
+    explains_en: str
+    params: list[AuditParam]
+    rows_query: str
+    subgraph_query: str | None = None
+    count_query: str | None = None
+    row_key: tuple[str, ...] = ()
+    order: tuple[OrderTerm, ...] = ()
+    count_zh: str = ""
+    count_en: str = ""
+    path: Path | None = None
+    variants: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    @property
+    def columns(self) -> list[str]:
+        """Column names of the rows query (from its last RETURN), known even when no row comes back."""
+        return return_columns(self.rows_query)
+
+    def param(self, name: str) -> AuditParam | None:
+        return next((p for p in self.params if p.name == name), None)
+
+    def query(self, section: str, engine: str | None = None) -> str | None:
+        """The text of `rows`, `subgraph` or `count`, taking an engine variant when there is one."""
+        if engine and section in self.variants.get(engine, {}):
+            return self.variants[engine][section]
+        return {"rows": self.rows_query, "subgraph": self.subgraph_query, "count": self.count_query}[section]
+
+
+@dataclass
+class AuditResult:
+    rows: list[dict[str, Any]]
+    count: tuple[Any, Any] | None
+    columns: list[str] = field(default_factory=list)
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------------------- parsing
+def code_only(query: str) -> str:
+    """The query with string literals and comments blanked, for scanning."""
+    return _STRINGS_AND_COMMENTS.sub("''", query)
+
+
+def referenced_params(query: str) -> set[str]:
+    return set(_PARAM_REF.findall(code_only(query)))
+
+
+def _split_sections(lines: list[str], where: str) -> dict[str, str]:
+    sections: dict[str, list[str]] = {"rows": []}
+    current = "rows"
+    for line in lines:
+        match = _SECTION.match(line.strip())
+        if match:
+            current = match.group(1)
+            if current not in ("subgraph", "count"):
+                raise AuditError(f"{where}: unknown section '// ---- {current}' (subgraph or count)")
+            if current in sections:
+                raise AuditError(f"{where}: section {current!r} appears twice")
+            sections[current] = []
+            continue
+        sections[current].append(line)
+    return {name: "\n".join(body).strip() for name, body in sections.items()}
+
+
+def join_lines(first: str, second: str) -> str:
+    """Join a continuation line: no space between two CJK characters, one space otherwise."""
+    first, second = first.rstrip(), second.strip()
+    if not first or not second:
+        return first + second
+    if ord(first[-1]) > 0x2E7F and ord(second[0]) > 0x2E7F:
+        return first + second
+    return f"{first} {second}"
+
+
+def _parse_header(lines: list[str], where: str) -> tuple[dict[str, str], list[str], int]:
+    """Header values, param lines, and the index of the first line after the header."""
+    values: dict[str, str] = {}
+    params: list[str] = []
+    last: tuple[str, int] | None = None  # (key, index into params or -1)
+    index = 0
+    for index, raw in enumerate(lines):  # noqa: B007 - index is used after the loop
+        line = raw.rstrip()
+        if not line.strip():
+            last = None
+            continue
+        if not line.startswith("//"):
+            break
+        if _SECTION.match(line.strip()):
+            break
+        continuation = _CONTINUATION.match(line)
+        header = _HEADER_LINE.match(line)
+        if continuation and last is not None:
+            key, pos = last
+            if pos >= 0:
+                params[pos] = join_lines(params[pos], continuation.group(1))
+            else:
+                values[key] = join_lines(values[key], continuation.group(1))
+            continue
+        if header:
+            key, value = header.group(1), header.group(2).strip()
+            if key == "param":
+                params.append(value)
+                last = (key, len(params) - 1)
+            elif key in SINGLE_KEYS:
+                if key in values:
+                    raise AuditError(f"{where}: header key {key!r} given twice")
+                values[key] = value
+                last = (key, -1)
+            else:
+                raise AuditError(f"{where}: unknown header key {key!r}")
+            continue
+        last = None  # a free comment ends any continuation
+    else:
+        index = len(lines)
+    return values, params, index
+
+
+def _parse_param(text: str, where: str) -> AuditParam:
+    parts = text.split(None, 3)
+    if len(parts) < 3:
+        raise AuditError(f"{where}: param needs 'name type default description', got {text!r}")
+    name, kind, default = parts[0], parts[1], parts[2]
+    description = parts[3] if len(parts) > 3 else ""
+    if not _IDENT.match(name):
+        raise AuditError(f"{where}: param name {name!r} is not an identifier")
+    if kind not in PARAM_TYPES:
+        raise AuditError(f"{where}: param {name}: type {kind!r} is not one of {', '.join(PARAM_TYPES)}")
+    param = AuditParam(name, kind, None if default == "-" else default, description)
+    try:
+        param.default_value()
+    except AuditParamError as exc:
+        raise AuditError(f"{where}: param {name}: bad default: {exc}") from exc
+    return param
+
+
+def _parse_order(text: str, where: str) -> tuple[OrderTerm, ...]:
+    spec = _order_terms(text)
+    if spec is None:
+        raise AuditError(f"{where}: order must be 'column [asc|desc] [nulls first|last], ...', got {text!r}")
+    return spec
+
+
+def _order_terms(text: str) -> tuple[OrderTerm, ...] | None:
+    terms = []
+    for part in _split_top_level(text):
+        words = part.split()
+        if not words or not _IDENT.match(words[0]):
+            return None
+        rest = [w.upper() for w in words[1:]]
+        desc = False
+        if rest and rest[0] in ("ASC", "ASCENDING", "DESC", "DESCENDING"):
+            desc = rest.pop(0).startswith("DESC")
+        nulls_last: bool | None = None
+        if rest[:1] == ["NULLS"] and len(rest) == 2 and rest[1] in ("FIRST", "LAST"):
+            nulls_last = rest[1] == "LAST"
+            rest = []
+        if rest:
+            return None
+        terms.append(OrderTerm(words[0], desc, nulls_last))
+    return tuple(terms)
+
+
+def _split_top_level(text: str) -> list[str]:
+    """Split on commas that are not inside (), [] or {}."""
+    parts: list[str] = []
+    current: list[str] = []
+    depth = 0
+    for char in text:
+        if char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+        if char == "," and depth == 0:
+            parts.append("".join(current).strip())
+            current = []
+        else:
+            current.append(char)
+    tail = "".join(current).strip()
+    if tail:
+        parts.append(tail)
+    return parts
+
+
+def _keyword(word: str) -> str:
+    """A Cypher keyword, not part of a `$param`, a `.property` or a longer name."""
+    return rf"(?<![$\w.`]){word}(?![\w`])"
+
+
+def _last_return(query: str) -> tuple[str, str]:
+    """(projection, tail after ORDER BY) of the last RETURN, on code with strings blanked."""
+    code = code_only(query)
+    matches = list(re.finditer(_keyword("RETURN"), code, re.IGNORECASE))
+    if not matches:
+        return "", ""
+    body = code[matches[-1].end():]
+    stop = re.search(_keyword(r"(?:ORDER\s+BY|SKIP|LIMIT|UNION)"), body, re.IGNORECASE)
+    projection = body[: stop.start()] if stop else body
+    order = ""
+    order_match = re.search(
+        _keyword(r"ORDER\s+BY") + r"(.*?)(?:" + _keyword("SKIP") + "|" + _keyword("LIMIT") + r"|$)",
+        body,
+        re.IGNORECASE | re.DOTALL,
+    )
+    if order_match:
+        order = order_match.group(1)
+    return projection, order
+
+
+def return_columns(query: str) -> list[str]:
+    projection, _ = _last_return(query)
+    projection = re.sub(r"^\s*DISTINCT\b", "", projection, flags=re.IGNORECASE)
+    columns = []
+    for item in _split_top_level(projection):
+        alias = re.search(r"\bAS\s+([A-Za-z_][A-Za-z0-9_]*)\s*$", item, re.IGNORECASE)
+        columns.append(alias.group(1) if alias else item.strip())
+    return columns
+
+
+def query_order(query: str) -> tuple[OrderTerm, ...]:
+    """The final ORDER BY as terms, if every term names a returned column (else no order: use `order:`)."""
+    _, order = _last_return(query)
+    if not order.strip():
+        return ()
+    columns = set(return_columns(query))
+    terms = _order_terms(" ".join(order.split())) or ()
+    if any(t.column not in columns for t in terms):
+        return ()
+    return terms
+
+
+def _check_query(query: str, section: str, where: str) -> None:
+    try:
+        assert_read_only(query)
+    except ReadOnlyViolation as exc:
+        raise AuditWriteRefused(f"{where}: {section} query: {exc}") from exc
+    if not re.search(_keyword("RETURN"), code_only(query), re.IGNORECASE):
+        raise AuditError(f"{where}: {section} query has no RETURN")
+    if section == "subgraph":
+        missing = [c for c in SUBGRAPH_COLUMNS if c not in return_columns(query)]
+        if missing:
+            raise AuditError(f"{where}: subgraph query must return {', '.join(SUBGRAPH_COLUMNS)}; missing {missing}")
+    if section == "count":
+        missing = [c for c in COUNT_COLUMNS if c not in return_columns(query)]
+        if missing:
+            raise AuditError(f"{where}: count query must return x and y; missing {missing}")
+
+
+def _allowed_names(params: Sequence[AuditParam]) -> set[str]:
+    names = {p.name for p in params}
+    names |= {f"{p.name}_day" for p in params if p.type == "date"}
+    return names
+
+
+def _check_params(sections: Mapping[str, str], params: Sequence[AuditParam], where: str) -> set[str]:
+    allowed = _allowed_names(params)
+    used: set[str] = set()
+    for section, query in sections.items():
+        names = referenced_params(query)
+        undeclared = sorted(names - allowed)
+        if undeclared:
+            raise AuditError(
+                f"{where}: {section} query uses undeclared parameter(s) "
+                + ", ".join(f"${n}" for n in undeclared)
+            )
+        used |= names
+    return used
+
+
+def parse_audit(text: str, path: Path | None = None, variants: Mapping[str, str] | None = None) -> Audit:
+    """Parse and validate one audit file's text; `variants` maps engine -> variant file text."""
+    where = str(path) if path else "<audit>"
+    lines = text.splitlines()
+    values, param_lines, start = _parse_header(lines, where)
+    missing = [k for k in REQUIRED_KEYS if not values.get(k)]
+    if missing:
+        raise AuditError(f"{where}: header is missing {', '.join(missing)}")
+    audit_id = values["id"]
+    if not _AUDIT_ID.match(audit_id):
+        raise AuditError(f"{where}: id {audit_id!r} must be lower-case words joined by '-'")
+    if path is not None and path.name.split(".")[0] != audit_id:
+        raise AuditError(f"{where}: id {audit_id!r} does not match the file name")
+    if values["severity"] not in SEVERITIES:
+        raise AuditError(f"{where}: severity must be one of {', '.join(SEVERITIES)}")
+    params = [_parse_param(p, where) for p in param_lines]
+    names = [p.name for p in params]
+    if len(names) != len(set(names)):
+        raise AuditError(f"{where}: a parameter is declared twice")
+    clash = set(names) & {f"{p.name}_day" for p in params if p.type == "date"}
+    if clash:
+        raise AuditError(f"{where}: parameter(s) {sorted(clash)} clash with a date parameter's _day twin")
+    sections = {k: v for k, v in _split_sections(lines[start:], where).items() if v}
+    if "rows" not in sections:
+        raise AuditError(f"{where}: no rows query after the header")
+    for section, query in sections.items():
+        _check_query(query, section, where)
+    used = _check_params(sections, params, where)
+    variant_sections: dict[str, dict[str, str]] = {}
+    for engine, variant_text in (variants or {}).items():
+        if engine not in ENGINES:
+            raise AuditError(f"{where}: unknown engine variant {engine!r}")
+        vwhere = f"{where} [{engine} variant]"
+        vsections = {k: v for k, v in _split_sections(variant_text.splitlines(), vwhere).items() if v}
+        vsections = {k: v for k, v in vsections.items() if re.search(_keyword("RETURN"), code_only(v), re.IGNORECASE)}
+        if not vsections:
+            raise AuditError(f"{vwhere}: no query in the variant")
+        for section, query in vsections.items():
+            _check_query(query, section, vwhere)
+        used |= _check_params(vsections, params, vwhere)
+        variant_sections[engine] = vsections
+    unused = [p.name for p in params if p.name not in used and f"{p.name}_day" not in used]
+    if unused:
+        raise AuditError(f"{where}: declared parameter(s) never used: {', '.join(unused)}")
+    columns = return_columns(sections["rows"])
+    row_key = tuple(c.strip() for c in values.get("row_key", "").split(",") if c.strip())
+    bad_key = [c for c in row_key if c not in columns]
+    if bad_key:
+        raise AuditError(f"{where}: row_key column(s) {bad_key} are not returned by the rows query")
+    order = _parse_order(values["order"], where) if values.get("order") else ()
+    bad_order = [t.column for t in order if t.column not in columns]
+    if bad_order:
+        raise AuditError(f"{where}: order column(s) {bad_order} are not returned by the rows query")
+    return Audit(
+        id=audit_id,
+        title_zh=values["title_zh"],
+        title_en=values["title_en"],
+        severity=values["severity"],
+        explains_zh=values["explains_zh"],
+        explains_en=values["explains_en"],
+        params=params,
+        rows_query=sections["rows"],
+        subgraph_query=sections.get("subgraph"),
+        count_query=sections.get("count"),
+        row_key=row_key,
+        order=order,
+        count_zh=values.get("count_zh", ""),
+        count_en=values.get("count_en", ""),
+        path=path,
+        variants=variant_sections,
+    )
+
+
+def load_audit_file(path: Path) -> Audit:
+    variants = {}
+    for engine in ENGINES:
+        variant = path.with_name(f"{path.stem}.{engine}.cypher")
+        if variant.exists():
+            variants[engine] = variant.read_text(encoding="utf-8")
+    return parse_audit(path.read_text(encoding="utf-8"), path, variants)
+
+
+def _is_variant(path: Path) -> bool:
+    parts = path.name.split(".")
+    return len(parts) == 3 and parts[1] in ENGINES
+
+
+def list_audits(directory: Path | None = None) -> list[Audit]:
+    """Every audit under `directory` (default: this package), high severity first, then by id."""
+    folder = directory or QUERIES_DIR
+    audits = [load_audit_file(p) for p in sorted(folder.glob("*.cypher")) if not _is_variant(p)]
+    ids = [a.id for a in audits]
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicates:
+        raise AuditError(f"{folder}: audit id(s) defined twice: {', '.join(duplicates)}")
+    for variant in folder.glob("*.cypher"):
+        if _is_variant(variant) and variant.name.split(".")[0] not in ids:
+            raise AuditError(f"{variant}: variant of an audit that does not exist")
+    return sorted(audits, key=lambda a: (SEVERITIES.index(a.severity), a.id))
+
+
+def get_audit(audit_id: str, directory: Path | None = None) -> Audit:
+    folder = directory or QUERIES_DIR
+    path = folder / f"{audit_id}.cypher"
+    if not _AUDIT_ID.match(audit_id) or not path.is_file():
+        raise UnknownAudit(audit_id)
+    return load_audit_file(path)
+
+
+# ---------------------------------------------------------------------------- parameters
+def day_ordinal(value: dt.date) -> int:
+    return (value - EPOCH).days
+
+
+def coerce_param(param: AuditParam, value: Any, today: dt.date | None = None) -> Any:
+    """A value (native or a CLI string) in the parameter's declared type."""
+    if value is None:
+        return None
+    kind = param.type
+    try:
+        if kind == "date":
+            if isinstance(value, dt.datetime):
+                return value.date()
+            if isinstance(value, dt.date):
+                return value
+            text = str(value).strip()
+            if text.lower() == "today":
+                return today or dt.date.today()
+            if not re.match(r"^\d{4}-\d{2}-\d{2}$", text):
+                raise ValueError(f"not an ISO date (YYYY-MM-DD): {value!r}")
+            return dt.date.fromisoformat(text)
+        if kind == "int":
+            if isinstance(value, bool):
+                raise ValueError(f"not an integer: {value!r}")
+            if isinstance(value, int):
+                return value
+            if isinstance(value, float) and value.is_integer():
+                return int(value)
+            text = str(value).strip()
+            if not re.match(r"^[+-]?\d+$", text):
+                raise ValueError(f"not an integer: {value!r}")
+            return int(text)
+        if kind == "list":
+            if isinstance(value, (list, tuple)):
+                return [str(v) for v in value]
+            text = str(value).strip()
+            if text.startswith("["):
+                parsed = json.loads(text)
+                if not isinstance(parsed, list):
+                    raise ValueError(f"not a list: {value!r}")
+                return [str(v) for v in parsed]
+            return [part.strip() for part in text.split(",") if part.strip()]
+        if isinstance(value, (list, dict)):
+            raise ValueError(f"not a string: {value!r}")
+        return str(value)
+    except (ValueError, json.JSONDecodeError) as exc:
+        raise AuditParamError(f"参数 / parameter {param.name} ({kind}): {exc}") from exc
+
+
+def resolve_params(audit: Audit, given: Mapping[str, Any] | None, today: dt.date | None = None) -> dict[str, Any]:
+    """Declared parameters with the given values (coerced) or their defaults; unknown names refused."""
+    given = dict(given or {})
+    unknown = sorted(set(given) - {p.name for p in audit.params})
+    if unknown:
+        declared = ", ".join(p.name for p in audit.params) or "none"
+        raise AuditParamError(f"{audit.id}: unknown parameter(s) {', '.join(unknown)} (declared: {declared})")
+    resolved: dict[str, Any] = {}
+    for param in audit.params:
+        value = coerce_param(param, given[param.name], today) if param.name in given else param.default_value(today)
+        if value is None:
+            raise AuditParamError(f"{audit.id}: parameter {param.name} needs a value")
+        resolved[param.name] = value
+    return resolved
+
+
+def query_params(query: str, resolved: Mapping[str, Any]) -> dict[str, Any]:
+    """Only what the query references; a date `x` gives `$x` (ISO) and `$x_day` (ordinal)."""
+    expanded: dict[str, Any] = {}
+    for name, value in resolved.items():
+        if isinstance(value, dt.date):
+            expanded[name] = value.isoformat()
+            expanded[f"{name}_day"] = day_ordinal(value)
+        else:
+            expanded[name] = value
+    names = referenced_params(query)
+    return {k: v for k, v in expanded.items() if k in names}
+
+
+def display_params(resolved: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in resolved.items()}
+
+
+# ---------------------------------------------------------------------------- running
+def _sortable(value: Any, term: OrderTerm) -> tuple[int, int, Any]:
+    if value is None:
+        # placed so that, after an ascending or a reversed (descending) sort, nulls land where the term says
+        return (1 if term.nulls_at_end != term.descending else -1, 0, "")
+    if isinstance(value, bool):
+        return (0, 0, int(value))
+    if isinstance(value, (int, float)):
+        return (0, 0, value)
+    if isinstance(value, list):
+        return (0, 1, json.dumps(value, ensure_ascii=False, sort_keys=True))
+    return (0, 1, str(value))
+
+
+def _normalise_cell(value: Any) -> Any:
+    if isinstance(value, list):
+        items = [_normalise_cell(v) for v in value]
+        return sorted(items, key=lambda v: json.dumps(v, ensure_ascii=False, sort_keys=True, default=str))
+    return value
+
+
+def sort_rows(rows: list[dict[str, Any]], order: Sequence[OrderTerm]) -> list[dict[str, Any]]:
+    """Deterministic order: list cells sorted; rows by the terms, ties broken by the whole row."""
+    result = [{k: _normalise_cell(v) for k, v in row.items()} for row in rows]
+    result.sort(key=lambda r: json.dumps(r, ensure_ascii=False, sort_keys=True, default=str))
+    for term in reversed(list(order)):
+        result.sort(key=_term_key(term), reverse=term.descending)
+    return result
+
+
+def _term_key(term: OrderTerm) -> Callable[[dict[str, Any]], tuple[int, int, Any]]:
+    def key(row: dict[str, Any]) -> tuple[int, int, Any]:
+        return _sortable(row.get(term.column), term)
+
+    return key
+
+
+def _engine(store: Store) -> str:
+    return str(getattr(store, "engine", ""))
+
+
+def run_audit(
+    store: Store, audit: Audit, params: Mapping[str, Any] | None = None, today: dt.date | None = None
+) -> AuditResult:
+    """Run the rows query (and the count query, if any) with the declared parameters."""
+    resolved = resolve_params(audit, params, today)
+    engine = _engine(store)
+    rows_query = audit.query("rows", engine) or audit.rows_query
+    rows = store.run(rows_query, query_params(rows_query, resolved))
+    order = audit.order or query_order(rows_query)
+    rows = sort_rows(rows, order)
+    count: tuple[Any, Any] | None = None
+    count_query = audit.query("count", engine)
+    if count_query:
+        found = store.run(count_query, query_params(count_query, resolved))
+        count = (found[0].get("x") or 0, found[0].get("y") or 0) if found else (0, 0)
+    columns = list(rows[0].keys()) if rows else audit.columns
+    return AuditResult(rows=rows, count=count, columns=columns, params=display_params(resolved))
+
+
+def audit_subgraph(
+    store: Store, audit: Audit, params: Mapping[str, Any] | None = None, today: dt.date | None = None
+) -> list[dict[str, Any]]:
+    """Edges (src, src_label, rel, dst, dst_label, …) around the audit's rows, de-duplicated and sorted."""
+    resolved = resolve_params(audit, params, today)
+    query = audit.query("subgraph", _engine(store))
+    if not query:
+        return []
+    edges = store.run(query, query_params(query, resolved))
+    unique = {json.dumps(e, ensure_ascii=False, sort_keys=True, default=str): e for e in edges}
+    order = tuple(OrderTerm(c) for c in SUBGRAPH_COLUMNS)
+    return sort_rows(list(unique.values()), order)

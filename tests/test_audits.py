@@ -1,0 +1,854 @@
+"""Saved audit queries: expected rows on small fixture graphs, on both engines; runner, CLI, shipped data.
+
+Every test taking `store` runs twice, on the embedded engine and on a real Neo4j server, with the
+same expected rows, so passing both is the parity check. `test_fixture_parity_every_audit` and
+`test_shipped_data_must_show_and_parity` also compare whole results engine against engine.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from safetykg.cli import app
+from safetykg.graph.store import ReadOnlyViolation, Store, StoreConfig, open_store
+from safetykg.loaders.load import LoadFailed, load_paths, validate_paths
+from safetykg.queries.report import diff_snapshots, snapshot
+from safetykg.queries.runner import (
+    SEVERITIES,
+    Audit,
+    AuditError,
+    AuditParam,
+    AuditParamError,
+    AuditWriteRefused,
+    OrderTerm,
+    UnknownAudit,
+    audit_subgraph,
+    coerce_param,
+    get_audit,
+    list_audits,
+    parse_audit,
+    query_params,
+    resolve_params,
+    run_audit,
+    sort_rows,
+)
+
+from .conftest import make_store
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "audits"
+FIXTURE_NAMES = (
+    "accountability", "criminal", "crossprov", "repeat", "relapse", "measures", "approvals", "blindspots",
+    "scorecard", "review",
+)
+AUDIT_IDS = {
+    "unexecuted-penalties", "licence-not-revoked", "undisciplined-officials", "stalled-criminal-cases",
+    "cross-province-accountability-breaks", "repeat-incidents", "short-interval-relapse", "rectification-overdue",
+    "resumed-before-rectified", "approval-chain-failures", "regulatory-blind-spots", "department-scorecard",
+    "review-findings-by-category",
+}
+D = "2020-09-30"
+
+
+def load(store: Store, *names: str) -> None:
+    load_paths(store, [FIXTURES / "base.yaml", *(FIXTURES / f"{name}.yaml" for name in names)])
+
+
+def run(store: Store, audit_id: str, **params: Any) -> Any:
+    return run_audit(store, get_audit(audit_id), params)
+
+
+def rows(store: Store, audit_id: str, **params: Any) -> list[dict[str, Any]]:
+    return run(store, audit_id, **params).rows
+
+
+def ids(found: list[dict[str, Any]], column: str) -> list[Any]:
+    return [row[column] for row in found]
+
+
+# ---------------------------------------------------------------------------- penalties and discipline
+ACC_PEN = "测试“1·10”重大事故"
+
+
+def test_unexecuted_penalties(store: Store):
+    load(store, "accountability")
+    result = run(store, "unexecuted-penalties", as_of=D)
+    assert result.rows == [
+        {
+            "penalty_id": "PEN-T-LATE-EXEC", "penalty": "对测试甲公司负责人罚款", "kind": "罚款", "amount_wan": None,
+            "against": ["张某"], "enforced_by": [], "accident": [ACC_PEN], "stage": "recommended",
+            "recommended_date": "2020-03-01", "decided_date": None, "checked_status": None, "checked_date": None,
+            "days_open": 213,
+        },
+        {
+            "penalty_id": "PEN-T-OPEN", "penalty": "对测试甲公司罚款", "kind": "罚款", "amount_wan": 50.0,
+            "against": ["测试甲公司"], "enforced_by": ["吉林省应急管理厅"], "accident": [ACC_PEN], "stage": "decided",
+            "recommended_date": "2020-03-01", "decided_date": "2020-04-01", "checked_status": None,
+            "checked_date": None, "days_open": 213,
+        },
+        {
+            "penalty_id": "PEN-T-LIC-LATER", "penalty": "吊销测试甲公司营业执照", "kind": "吊销营业执照", "amount_wan": None,
+            "against": ["测试甲公司"], "enforced_by": [], "accident": [ACC_PEN], "stage": "decided",
+            "recommended_date": None, "decided_date": "2020-05-01", "checked_status": None, "checked_date": None,
+            "days_open": 152,
+        },
+        {
+            "penalty_id": "PEN-T-LIC-OPEN", "penalty": "吊销测试甲公司安全生产许可证", "kind": "吊销安全生产许可证",
+            "amount_wan": None, "against": ["测试甲公司"], "enforced_by": ["吉林省应急管理厅"], "accident": [ACC_PEN],
+            "stage": "decided", "recommended_date": None, "decided_date": "2020-05-01", "checked_status": None,
+            "checked_date": None, "days_open": 152,
+        },
+        {
+            "penalty_id": "PEN-T-CHECKED", "penalty": "核查发现未执行的处罚", "kind": None, "amount_wan": None,
+            "against": [], "enforced_by": ["松原市住房和城乡建设局"], "accident": [], "stage": None,
+            "recommended_date": None, "decided_date": None, "checked_status": "not_executed",
+            "checked_date": "2020-09-30", "days_open": 0,
+        },
+    ]
+    # executed, checked executed, status executed, undated and later-known penalties are absent
+    assert result.count == (5, 9)
+    assert ids(rows(store, "unexecuted-penalties", as_of=D, min_days=200), "penalty_id") == [
+        "PEN-T-LATE-EXEC", "PEN-T-OPEN",
+    ]
+    later = rows(store, "unexecuted-penalties", as_of="2021-01-01")
+    assert [(r["penalty_id"], r["days_open"]) for r in later] == [
+        ("PEN-T-OPEN", 306), ("PEN-T-LIC-OPEN", 245), ("PEN-T-CHECKED", 93), ("PEN-T-FUTURE", 78),
+    ]
+    # before its check found it executed, PEN-T-CHECKED-EXEC was open; an undated 'executed' status never is
+    assert [(r["penalty_id"], r["days_open"]) for r in rows(store, "unexecuted-penalties", as_of="2020-02-29")] == [
+        ("PEN-T-CHECKED-EXEC", 28),
+    ]
+    assert rows(store, "unexecuted-penalties", as_of="2020-01-31") == []
+
+
+def test_licence_not_revoked(store: Store):
+    load(store, "accountability")
+    result = run(store, "licence-not-revoked", as_of=D)
+    assert [(r["penalty_id"], r["kind"], r["against"], r["days_open"]) for r in result.rows] == [
+        ("PEN-T-LIC-LATER", "吊销营业执照", ["测试甲公司"], 152),
+        ("PEN-T-LIC-OPEN", "吊销安全生产许可证", ["测试甲公司"], 152),
+    ]
+    assert result.count == (2, 3)
+    # revoked before the reference date: PEN-T-LIC-REVOKED never appears; PEN-T-LIC-LATER leaves on its day
+    assert ids(rows(store, "licence-not-revoked", as_of="2020-10-10"), "penalty_id") == ["PEN-T-LIC-OPEN"]
+    assert rows(store, "licence-not-revoked", as_of="2020-04-30") == []
+
+
+def test_undisciplined_officials(store: Store):
+    load(store, "accountability")
+    result = run(store, "undisciplined-officials", as_of=D)
+    assert result.rows == [
+        {
+            "discipline_id": "DIS-T-OPEN", "discipline": "对张某给予政务处分", "kind": "政务处分", "officials_count": 1,
+            "against": ["张某"], "enforced_by": ["吉林省纪委监委"], "accident": [ACC_PEN], "stage": "recommended",
+            "recommended_date": "2020-02-01", "decided_date": None, "checked_status": None, "checked_date": None,
+            "days_open": 242,
+        },
+        {
+            "discipline_id": "DIS-T-CHECKED", "discipline": "对松原市公安局通报批评", "kind": "通报批评",
+            "officials_count": None, "against": ["松原市公安局"], "enforced_by": [], "accident": [], "stage": None,
+            "recommended_date": None, "decided_date": None, "checked_status": "not_executed",
+            "checked_date": "2020-09-30", "days_open": 0,
+        },
+    ]
+    assert result.count == (2, 3)
+    assert ids(rows(store, "undisciplined-officials", as_of="2020-09-29"), "discipline_id") == ["DIS-T-OPEN"]
+
+
+# ---------------------------------------------------------------------------- criminal cases
+def test_stalled_criminal_cases(store: Store):
+    load(store, "criminal")
+    result = run(store, "stalled-criminal-cases", as_of=D)
+    assert result.rows == [
+        {
+            "case_id": "CC-T-JUDGED-LATER", "case_name": "迟迟判决的案件", "accident_id": "ACC-T-CC-B",
+            "accident": "测试“6·1”事故", "accident_date": "2015-06-01", "stage": "arrested",
+            "last_progress_date": "2016-01-01", "days_without_progress": 1734, "checked_status": None,
+            "checked_date": None, "defendants": None, "handled_by": [],
+        },
+        {
+            "case_id": "CC-T-STALL-AGE", "case_name": "逮捕后未起诉的案件", "accident_id": "ACC-T-CC-A",
+            "accident": "测试“1·1”事故", "accident_date": "2017-01-01", "stage": "arrested",
+            "last_progress_date": "2017-03-01", "days_without_progress": 1309, "checked_status": None,
+            "checked_date": None, "defendants": 3, "handled_by": ["乾安县人民法院"],
+        },
+        {
+            "case_id": "CC-T-CHECKED", "case_name": "核查认定停滞的案件", "accident_id": "ACC-T-CC-C",
+            "accident": "测试“12·1”事故", "accident_date": "2019-12-01", "stage": "unknown",
+            "last_progress_date": "2019-12-01", "days_without_progress": 304, "checked_status": "stalled",
+            "checked_date": "2020-09-30", "defendants": None, "handled_by": [],
+        },
+    ]
+    assert result.count == (3, 6)
+    # the day before the review's check, only the age rule applies
+    assert ids(rows(store, "stalled-criminal-cases", as_of="2020-09-29"), "case_id") == [
+        "CC-T-JUDGED-LATER", "CC-T-STALL-AGE",
+    ]
+    later = rows(store, "stalled-criminal-cases", as_of="2021-07-01")
+    assert [(r["case_id"], r["stage"], r["days_without_progress"]) for r in later] == [
+        ("CC-T-STALL-AGE", "arrested", 1583), ("CC-T-PROGRESS", "prosecuted", 761), ("CC-T-CHECKED", "unknown", 578),
+    ]
+    assert ids(rows(store, "stalled-criminal-cases", as_of=D, years=4), "case_id") == [
+        "CC-T-JUDGED-LATER", "CC-T-CHECKED",
+    ]
+
+
+# ---------------------------------------------------------------------------- cross-province
+def test_cross_province_accountability_breaks(store: Store):
+    load(store, "crossprov")
+    common = {
+        "accident_id": "ACC-T-XP", "accident": "测试“10·4”跨省事故", "accident_province": "吉林省",
+        "investigation_id": "INV-T-XP",
+    }
+    result = run(store, "cross-province-accountability-breaks", as_of="2021-12-31")
+    assert result.rows == [
+        {
+            **common, "item_type": "Discipline", "item_id": "DIS-T-XP-BJ", "item": "移交北京市朝阳区处理",
+            "department_id": "DEP-T-BJ", "department": "北京市朝阳区应急管理局", "department_province": "北京市",
+            "status": "executed",
+        },
+        {
+            **common, "item_type": "Penalty", "item_id": "PEN-T-XP-HEBEI", "item": "由河北省应急管理厅处理外省企业",
+            "department_id": "DEP-T-HB-YJ", "department": "河北省应急管理厅", "department_province": "河北省",
+            "status": "recommended",
+        },
+    ]
+    assert result.count == (2, 5)  # PEN-T-XP-CITY shares a PART_OF edge with the accident: counted on both engines
+    assert [r["status"] for r in rows(store, "cross-province-accountability-breaks", as_of="2020-10-04")] == [None, None]
+    assert rows(store, "cross-province-accountability-breaks", as_of="2020-10-03") == []
+
+
+# ---------------------------------------------------------------------------- repeat incidents
+def test_repeat_incidents(store: Store):
+    load(store, "repeat")
+    result = run(store, "repeat-incidents", as_of="2022-01-01")
+    assert result.rows == [
+        {
+            "prefecture_code": "110000", "prefecture": "北京市",
+            "earlier_id": "ACC-T-R7", "earlier": "测试朝阳“3·1”事故", "earlier_date": "2020-03-01", "earlier_place": "朝阳区",
+            "later_id": "ACC-T-R8", "later": "测试海淀“4·1”事故", "later_date": "2020-04-01", "later_place": "海淀区",
+            "days_between": 31, "same_kind": True, "earlier_kind": "道路交通", "later_kind": "道路交通",
+            "shared_mechanisms": [],
+        },
+        {
+            "prefecture_code": "220700", "prefecture": "松原市",
+            "earlier_id": "ACC-T-R1", "earlier": "测试松原“4·15”事故", "earlier_date": "2020-04-15", "earlier_place": "乾安县",
+            "later_id": "ACC-T-R2", "later": "测试松原“10·4”事故", "later_date": "2020-10-04", "later_place": "扶余市",
+            "days_between": 172, "same_kind": True, "earlier_kind": "道路交通", "later_kind": "道路交通",
+            "shared_mechanisms": ["货车载人"],
+        },
+        {
+            "prefecture_code": "220700", "prefecture": "松原市",
+            "earlier_id": "ACC-T-R5", "earlier": "测试松原“7·1”坍塌", "earlier_date": "2020-07-01", "earlier_place": "松原市",
+            "later_id": "ACC-T-R2", "later": "测试松原“10·4”事故", "later_date": "2020-10-04", "later_place": "扶余市",
+            "days_between": 95, "same_kind": False, "earlier_kind": "建筑坍塌", "later_kind": "道路交通",
+            "shared_mechanisms": ["超员"],
+        },
+        {
+            "prefecture_code": "220700", "prefecture": "松原市",
+            "earlier_id": "ACC-T-R3", "earlier": "测试松原“10·5”事故", "earlier_date": "2021-10-05", "earlier_place": "乾安县",
+            "later_id": "ACC-T-R12", "later": "测试乾安“10·20”事故", "later_date": "2021-10-20", "later_place": "乾安县",
+            "days_between": 15, "same_kind": True, "earlier_kind": "道路交通", "later_kind": "道路交通",
+            "shared_mechanisms": [],
+        },
+    ]
+    # R11 (province-level) is not placed; R1, R2, R3, R5, R7, R8, R12 are in pairs
+    assert result.count == (7, 11)
+
+
+def test_repeat_incidents_negatives_and_window(store: Store):
+    load(store, "repeat")
+    pairs = [(r["earlier_id"], r["later_id"]) for r in rows(store, "repeat-incidents", as_of="2022-01-01")]
+    assert ("ACC-T-R1", "ACC-T-R6") not in pairs  # different prefecture (长春)
+    assert ("ACC-T-R2", "ACC-T-R3") not in pairs  # 366 days: outside the window
+    assert ("ACC-T-R1", "ACC-T-R4") not in pairs  # different kind, no shared mechanism
+    assert ("ACC-T-R9", "ACC-T-R10") not in pairs  # two county-level cities directly under 湖北
+    assert ("ACC-T-R2", "ACC-T-R3") in [
+        (r["earlier_id"], r["later_id"]) for r in rows(store, "repeat-incidents", as_of="2022-01-01", window_days=366)
+    ]
+    assert [(r["earlier_id"], r["later_id"]) for r in rows(store, "repeat-incidents", as_of="2022-01-01",
+                                                           window_days=100)] == [
+        ("ACC-T-R7", "ACC-T-R8"), ("ACC-T-R5", "ACC-T-R2"), ("ACC-T-R3", "ACC-T-R12"),
+    ]
+    # the later accident must have happened by the reference date
+    assert ids(rows(store, "repeat-incidents", as_of="2020-10-03"), "earlier_id") == ["ACC-T-R7"]
+
+
+def test_short_interval_relapse(store: Store):
+    load(store, "relapse")
+    result = run(store, "short-interval-relapse", as_of="2021-12-31")
+    assert result.rows == [
+        {
+            "province_code": "140000", "province": "山西省",
+            "earlier_id": "ACC-T-S1", "earlier": "测试襄汾“8·29”坍塌", "earlier_date": "2020-08-29",
+            "earlier_severity": "重大", "earlier_deaths": 29,
+            "later_id": "ACC-T-S2", "later": "测试太原“10·1”火灾", "later_date": "2020-10-01",
+            "later_severity": "重大", "later_deaths": 13, "days_between": 33,
+        },
+        {
+            "province_code": "140000", "province": "山西省",
+            "earlier_id": "ACC-T-S1", "earlier": "测试襄汾“8·29”坍塌", "earlier_date": "2020-08-29",
+            "earlier_severity": "重大", "earlier_deaths": 29,
+            "later_id": "ACC-T-S8", "later": "测试襄汾“9·10”事故", "later_date": "2020-09-10",
+            "later_severity": "重大", "later_deaths": 11, "days_between": 12,
+        },
+        {
+            "province_code": "140000", "province": "山西省",
+            "earlier_id": "ACC-T-S8", "earlier": "测试襄汾“9·10”事故", "earlier_date": "2020-09-10",
+            "earlier_severity": "重大", "earlier_deaths": 11,
+            "later_id": "ACC-T-S2", "later": "测试太原“10·1”火灾", "later_date": "2020-10-01",
+            "later_severity": "重大", "later_deaths": 13, "days_between": 21,
+        },
+        {
+            "province_code": "140000", "province": "山西省",
+            "earlier_id": "ACC-T-S4", "earlier": "测试襄汾“12·15”事故", "earlier_date": "2020-12-15",
+            "earlier_severity": None, "earlier_deaths": 12,
+            "later_id": "ACC-T-S5", "later": "测试太原“1·10”事故", "later_date": "2021-01-10",
+            "later_severity": None, "later_deaths": 10, "days_between": 26,
+        },
+    ]
+    assert result.count == (5, 6)
+    pairs = [(r["earlier_id"], r["later_id"]) for r in rows(store, "short-interval-relapse", as_of="2021-12-31", days=30)]
+    assert pairs == [("ACC-T-S1", "ACC-T-S8"), ("ACC-T-S8", "ACC-T-S2"), ("ACC-T-S4", "ACC-T-S5")]
+    assert [(r["earlier_id"], r["later_id"]) for r in rows(store, "short-interval-relapse", as_of="2020-09-30")] == [
+        ("ACC-T-S1", "ACC-T-S8"),
+    ]
+    assert ids(rows(store, "short-interval-relapse", as_of="2020-10-01"), "later_id") == [
+        "ACC-T-S2", "ACC-T-S8", "ACC-T-S2",
+    ]
+
+
+# ---------------------------------------------------------------------------- measures
+def test_rectification_overdue(store: Store):
+    load(store, "measures")
+    result = run(store, "rectification-overdue", as_of=D)
+    assert result.rows == [
+        {
+            "measure_id": "MEA-T-OVERDUE", "measure": "完善危险作业审批制度", "assigned_to": ["测试乙公司"],
+            "accident": ["测试“6·1”整改事故"], "ordered_date": "2019-09-01", "due_date": "2020-03-01",
+            "days_overdue": 213, "checked_status": None, "checked_date": None,
+        },
+        {
+            "measure_id": "MEA-T-CHECKED", "measure": "开展同类企业排查", "assigned_to": ["吉林省应急管理厅"],
+            "accident": [], "ordered_date": None, "due_date": None, "days_overdue": None,
+            "checked_status": "not_done", "checked_date": "2020-09-30",
+        },
+        {
+            "measure_id": "MEA-T-RESUMED-FLAG", "measure": "未整改即准许生产", "assigned_to": [], "accident": [],
+            "ordered_date": None, "due_date": None, "days_overdue": None, "checked_status": "not_done",
+            "checked_date": "2020-09-30",
+        },
+    ]
+    assert result.count == (3, 9)
+    assert [(r["measure_id"], r["days_overdue"]) for r in rows(store, "rectification-overdue", as_of="2020-05-01")] == [
+        ("MEA-T-OVERDUE", 61), ("MEA-T-VERIFIED-LATE", 61),
+    ]
+
+
+def test_resumed_before_rectified(store: Store):
+    load(store, "measures")
+    result = run(store, "resumed-before-rectified", as_of=D)
+    assert result.rows == [
+        {
+            "measure_id": "MEA-T-RESUMED", "measure": "停产整顿后复产", "assigned_to": ["测试乙公司"],
+            "accident": ["测试“6·1”整改事故"], "resumed_date": "2020-01-15", "verified_date": "2020-04-01",
+            "days_before_verification": 77, "checked_status": None, "checked_date": None,
+        },
+        {
+            "measure_id": "MEA-T-RESUMED-OPEN", "measure": "边整改边生产", "assigned_to": ["测试乙公司"], "accident": [],
+            "resumed_date": "2020-08-01", "verified_date": None, "days_before_verification": 60,
+            "checked_status": None, "checked_date": None,
+        },
+        {
+            "measure_id": "MEA-T-RESUMED-FLAG", "measure": "未整改即准许生产", "assigned_to": [], "accident": [],
+            "resumed_date": None, "verified_date": None, "days_before_verification": None,
+            "checked_status": "not_done", "checked_date": "2020-09-30",
+        },
+    ]
+    assert result.count == (3, 4)
+    assert rows(store, "resumed-before-rectified", as_of="2020-01-14") == []
+
+
+# ---------------------------------------------------------------------------- approvals, blind spots
+def test_approval_chain_failures(store: Store):
+    load(store, "approvals")
+    result = run(store, "approval-chain-failures", as_of=D)
+    assert result.rows == [
+        {
+            "enterprise_id": "ENT-T-AP", "enterprise": "测试酒店", "accident_id": "ACC-T-AP", "accident": "测试“3·7”酒店坍塌",
+            "approvals": 2, "approval_names": ["测试酒店消防检查合格意见", "测试酒店装修施工许可"],
+            "missing_prerequisites": ["合法建设手续", "消防验收"],
+            "granted_by": ["松原市住房和城乡建设局", "松原市消防救援支队"],
+        },
+        {
+            "enterprise_id": None, "enterprise": None, "accident_id": "ACC-T-AP2", "accident": "测试“8·1”厂房坍塌",
+            "approvals": 1, "approval_names": ["测试厂房多部门审批"], "missing_prerequisites": ["准生证"],
+            "granted_by": [],
+        },
+    ]
+    assert result.count == (3, 4)
+    later = rows(store, "approval-chain-failures", as_of="2021-06-01")
+    assert (later[0]["approvals"], later[0]["missing_prerequisites"]) == (3, ["合法建设手续", "整改验收", "消防验收"])
+
+
+def test_regulatory_blind_spots(store: Store):
+    load(store, "blindspots")
+    result = run(store, "regulatory-blind-spots", as_of=D)
+    assert result.rows == [
+        {
+            "kind": "enterprise", "subject_id": "ENT-T-B1", "subject": "测试无人监管公司", "region": "乾安县",
+            "accident_id": "ACC-T-B", "accident": "测试“1·1”盲区事故", "category": "仓储",
+            "detail": "图中无监管部门 / no supervising department in the graph",
+        },
+        {
+            "kind": "finding", "subject_id": "FND-T-BLIND", "subject": "测试小型装修工程不纳入监管", "region": "松原市",
+            "accident_id": None, "accident": None, "category": "三个必须落实不到位", "detail": "监管盲区",
+        },
+    ]
+    assert result.count == (1, 2)
+    later = rows(store, "regulatory-blind-spots", as_of="2021-06-01", terms="空白")
+    assert [(r["kind"], r["subject_id"], r["region"]) for r in later] == [
+        ("enterprise", "ENT-T-B1", "乾安县"), ("finding", "FND-T-GAP", None),
+    ]
+
+
+# ---------------------------------------------------------------------------- scorecard, review tallies
+def test_department_scorecard(store: Store):
+    load(store, "scorecard")
+    result = run(store, "department-scorecard", as_of=D)
+    zero = {"penalties_open": 0, "penalties": 0, "disciplines_open": 0, "disciplines": 0, "measures_open": 0,
+            "measures": 0, "criminal_cases_open": 0, "criminal_cases": 0}
+    assert result.rows == [
+        {
+            "department_id": "DEP-T-JL-YJ", "department": "吉林省应急管理厅", "level": "province", "province": "吉林省",
+            **zero, "penalties_open": 1, "penalties": 2, "disciplines_open": 1, "disciplines": 1,
+            "measures_open": 1, "measures": 2, "open_items": 3, "items": 5,
+        },
+        {
+            "department_id": "DEP-T-COURT", "department": "乾安县人民法院", "level": "county", "province": "吉林省",
+            **zero, "criminal_cases_open": 1, "criminal_cases": 2, "open_items": 1, "items": 2,
+        },
+        {
+            "department_id": "DEP-T-NAT", "department": "应急管理部", "level": "national", "province": None,
+            **zero, "penalties_open": 1, "penalties": 1, "open_items": 1, "items": 1,
+        },
+    ]
+    assert result.count == (5, 8)
+    after = {r["department_id"]: (r["open_items"], r["items"]) for r in rows(store, "department-scorecard",
+                                                                            as_of="2020-12-31")}
+    assert after["DEP-T-JL-YJ"] == (4, 6)  # PEN-T-SC3 recommended 2020-12-01 is now known and open
+
+
+def test_review_findings_by_category(store: Store):
+    load(store, "review")
+    result = run(store, "review-findings-by-category", as_of=D)
+    assert result.rows == [
+        {
+            "review_id": "REV-T", "review": "测试回头看", "category": "甲类", "findings": 2, "findings_in_graph": 2,
+            "problems_found": 10, "reviewed_accidents_in_graph": 2, "accidents_in_notice": 4,
+        },
+    ]
+    assert result.count == (2, 10)
+    later = rows(store, "review-findings-by-category", as_of="2021-06-01")
+    assert [(r["category"], r["findings"], r["findings_in_graph"]) for r in later] == [("甲类", 2, 3), ("乙类", 1, 3)]
+
+
+# ---------------------------------------------------------------------------- subgraphs
+EXPECTED_EDGES = [
+    ("unexecuted-penalties", D, ("PEN-T-OPEN", "Penalty", "ENFORCED_BY", "DEP-T-JL-YJ", "Department")),
+    ("unexecuted-penalties", D, ("PEN-T-LATE-EXEC", "Penalty", "AGAINST", "PER-T-OFFICIAL", "Person")),
+    ("unexecuted-penalties", D, ("ACC-T-PEN", "Accident", "INVESTIGATED_BY", "INV-T-PEN", "Investigation")),
+    ("licence-not-revoked", D, ("PEN-T-LIC-OPEN", "Penalty", "AGAINST", "ENT-T-A", "Enterprise")),
+    ("undisciplined-officials", D, ("DIS-T-CHECKED", "Discipline", "AGAINST", "DEP-T-JL-GA", "Department")),
+    ("stalled-criminal-cases", D, ("ACC-T-CC-A", "Accident", "LED_TO", "CC-T-STALL-AGE", "CriminalCase")),
+    ("stalled-criminal-cases", D, ("PER-T-OFFICIAL", "Person", "DEFENDANT_IN", "CC-T-STALL-AGE", "CriminalCase")),
+    ("cross-province-accountability-breaks", "2021-12-31",
+     ("PEN-T-XP-HEBEI", "Penalty", "ENFORCED_BY", "DEP-T-HB-YJ", "Department")),
+    ("cross-province-accountability-breaks", "2021-12-31", ("DEP-T-HB-YJ", "Department", "IN_REGION", "130000", "Region")),
+    ("repeat-incidents", "2022-01-01", ("ACC-T-R2", "Accident", "RECURRENCE_OF", "ACC-T-R1", "Accident")),
+    ("repeat-incidents", "2022-01-01", ("220723", "Region", "PART_OF", "220700", "Region")),
+    ("short-interval-relapse", "2021-12-31", ("ACC-T-S2", "Accident", "RECURRENCE_OF", "ACC-T-S1", "Accident")),
+    ("rectification-overdue", D, ("MEA-T-OVERDUE", "Measure", "ASSIGNED_TO", "ENT-T-M", "Enterprise")),
+    ("resumed-before-rectified", D, ("INV-T-M", "Investigation", "RECOMMENDS", "MEA-T-RESUMED", "Measure")),
+    ("approval-chain-failures", D, ("APR-T-1", "Approval", "GRANTED_BY", "DEP-T-JL-ZJ", "Department")),
+    ("approval-chain-failures", D, ("FND-T-AP", "Finding", "CONCERNS", "ACC-T-AP2", "Accident")),
+    ("regulatory-blind-spots", D, ("FND-T-BLIND", "Finding", "CONCERNS", "220700", "Region")),
+    ("review-findings-by-category", D, ("REV-T", "Review", "FOUND", "FND-T-RV1", "Finding")),
+]
+
+
+def test_subgraph_edges(store: Store):
+    load(store, *FIXTURE_NAMES)
+    for audit_id, as_of, edge in EXPECTED_EDGES:
+        edges = audit_subgraph(store, get_audit(audit_id), {"as_of": as_of})
+        found = {(e["src"], e["src_label"], e["rel"], e["dst"], e["dst_label"]) for e in edges}
+        assert edge in found, (audit_id, edge)
+        for e in edges:
+            assert all(isinstance(e[c], str) and e[c] for c in ("src", "src_label", "rel", "dst", "dst_label")), e
+    # nothing flagged, nothing drawn
+    assert audit_subgraph(store, get_audit("repeat-incidents"), {"as_of": "2019-01-01"}) == []
+
+
+# ---------------------------------------------------------------------------- parity, engine against engine
+@pytest.fixture
+def both_engines(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[list[Store]]:
+    stores = [make_store("ladybug", tmp_path, request), make_store("neo4j", tmp_path, request)]
+    try:
+        yield stores
+    finally:
+        for opened in stores:
+            opened.close()
+
+
+def _everything(store: Store, as_of: str) -> dict[str, Any]:
+    out = {}
+    for audit in list_audits():
+        params = {"as_of": as_of}
+        result = run_audit(store, audit, params)
+        out[audit.id] = {"rows": result.rows, "count": result.count, "edges": audit_subgraph(store, audit, params)}
+    return out
+
+
+def test_fixture_parity_every_audit(both_engines: list[Store]):
+    for opened in both_engines:
+        load(opened, *FIXTURE_NAMES)
+    for as_of in ("2020-09-30", "2021-06-01", dt.date.today().isoformat()):
+        lady, neo = (_everything(opened, as_of) for opened in both_engines)
+        for audit_id in lady:
+            assert lady[audit_id] == neo[audit_id], (audit_id, as_of)
+        assert any(v["rows"] for v in lady.values())
+
+
+# ---------------------------------------------------------------------------- the shipped dataset
+def _shipped_or_skip(store: Store) -> None:
+    batch, _ = validate_paths(store, [REPO / "data"])
+    if batch.errors:
+        listed = "\n".join(str(e) for e in batch.errors[:5])
+        pytest.skip(f"data/ does not validate yet ({len(batch.errors)} errors), e.g.:\n{listed}")
+    try:
+        load_paths(store, [REPO / "data"])
+    except LoadFailed as exc:  # pragma: no cover - validated just above
+        pytest.skip(f"data/ does not load: {exc}")
+
+
+def _must_show(store: Store) -> None:
+    repeat = rows(store, "repeat-incidents")
+    songyuan = [r for r in repeat if (r["earlier_id"], r["later_id"]) == ("ACC-2020-0415-songyuan", "ACC-2020-1004-songyuan")]
+    assert len(songyuan) == 1, "repeat-incidents must return the 松原 pair"
+    assert (songyuan[0]["days_between"], songyuan[0]["prefecture_code"]) == (172, "220700")
+    assert (songyuan[0]["earlier_place"], songyuan[0]["later_place"]) == ("乾安县", "扶余市")
+
+    relapse = rows(store, "short-interval-relapse")
+    shanxi = [r for r in relapse if (r["earlier_id"], r["later_id"]) == ("ACC-2020-0829-xiangfen", "ACC-2020-1001-taiyuan")]
+    assert len(shanxi) == 1 and shanxi[0]["days_between"] == 33 and shanxi[0]["province_code"] == "140000"
+
+    licence = rows(store, "licence-not-revoked", as_of=D)
+    assert "浏阳市碧溪烟花制造有限公司" in [name for r in licence for name in r["against"]]
+
+    stalled = rows(store, "stalled-criminal-cases", as_of=D)
+    assert {"ACC-2015-0406-zhangzhou", "ACC-2016-1220-zhangzhou"} <= set(ids(stalled, "accident_id"))
+
+    for as_of in (D, None):
+        found = rows(store, "unexecuted-penalties", **({"as_of": as_of} if as_of else {}))
+        by_id = {r["penalty_id"]: r for r in found}
+        assert {"PEN-ZJ-ZHUJIAN-UNEXECUTED", "PEN-JIXI-ZIRAN-UNEXECUTED"} <= set(by_id)
+        assert any("浙江" in d for d in by_id["PEN-ZJ-ZHUJIAN-UNEXECUTED"]["enforced_by"])
+        assert any("鸡西" in d for d in by_id["PEN-JIXI-ZIRAN-UNEXECUTED"]["enforced_by"])
+
+
+def test_shipped_data_must_show_and_parity(both_engines: list[Store]):
+    for opened in both_engines:
+        _shipped_or_skip(opened)
+    for opened in both_engines:
+        _must_show(opened)
+    for as_of in (D, dt.date.today().isoformat()):
+        lady, neo = (_everything(opened, as_of) for opened in both_engines)
+        for audit_id in lady:
+            assert lady[audit_id] == neo[audit_id], (audit_id, as_of)
+
+
+# ---------------------------------------------------------------------------- the runner
+HEADER = """// id: sample
+// title_zh: 样例
+// title_en: Sample
+// severity: low
+// explains_zh: 第一行
+//   第二行
+// explains_en: first line
+//   second line
+"""
+
+
+def test_every_shipped_audit_parses_with_metadata():
+    audits = list_audits()
+    assert {a.id for a in audits} == AUDIT_IDS
+    for audit in audits:
+        assert audit.severity in SEVERITIES
+        assert audit.title_zh and audit.title_en and audit.explains_zh and audit.explains_en
+        assert audit.count_query and audit.count_zh and audit.count_en, audit.id
+        assert audit.row_key, audit.id
+        assert audit.param("as_of") is not None and audit.param("as_of").default == "today"
+        for param in audit.params:
+            assert param.description, (audit.id, param.name)
+            assert param.default_value(dt.date(2020, 1, 1)) is not None
+    assert [a.severity for a in audits] == sorted((a.severity for a in audits), key=SEVERITIES.index)
+    assert get_audit("repeat-incidents").param("window_days") == AuditParam(
+        "window_days", "int", "365", "时间窗（天） / maximum days between the two accidents"
+    )
+
+
+def test_header_continuations_join_without_spaces_in_chinese():
+    audit = parse_audit(HEADER + "MATCH (a:Accident) RETURN a.id AS id ORDER BY id")
+    assert audit.explains_zh == "第一行第二行"
+    assert audit.explains_en == "first line second line"
+    assert audit.columns == ["id"]
+
+
+def test_undeclared_parameter_is_rejected():
+    with pytest.raises(AuditError, match=r"undeclared parameter\(s\) \$days"):
+        parse_audit(HEADER + "MATCH (a:Accident) WHERE a.day <= $days RETURN a.id AS id")
+    with pytest.raises(AuditError, match=r"\$limit"):
+        parse_audit(
+            HEADER + "// param: as_of date today d\nMATCH (a:Accident) WHERE a.day <= $as_of_day RETURN a.id AS id\n"
+            "// ---- count\nMATCH (a:Accident) RETURN count(a) AS x, $limit AS y"
+        )
+    # a `$` inside a string literal or a comment is not a parameter
+    parse_audit(HEADER + "MATCH (a:Accident) WHERE a.name <> '$x' // $y\nRETURN a.id AS id")
+
+
+def test_declared_parameter_must_be_used():
+    with pytest.raises(AuditError, match="never used: days"):
+        parse_audit(HEADER + "// param: days int 60 d\nMATCH (a:Accident) RETURN a.id AS id")
+
+
+def test_date_parameter_gives_iso_and_day_and_only_referenced_ones_are_passed():
+    audit = parse_audit(
+        HEADER + "// param: as_of date today d\n// param: days int 60 d\n"
+        "MATCH (a:Accident) WHERE a.day <= $as_of_day AND a.day >= $as_of_day - $days RETURN a.id AS id"
+    )
+    resolved = resolve_params(audit, {"as_of": "2020-09-30", "days": "30"})
+    assert resolved == {"as_of": dt.date(2020, 9, 30), "days": 30}
+    assert query_params(audit.rows_query, resolved) == {"as_of_day": 18535, "days": 30}
+    assert query_params("RETURN $as_of AS d", resolved) == {"as_of": "2020-09-30"}
+    assert resolve_params(audit, {}, today=dt.date(2021, 1, 1))["as_of"] == dt.date(2021, 1, 1)
+
+
+@pytest.mark.parametrize(
+    "clause",
+    [
+        "CREATE (x:Accident {id: 'X'})",
+        "MATCH (a:Accident) SET a.name = 'x'",
+        "MATCH (a:Accident) DETACH DELETE a",
+        "MERGE (x:Accident {id: 'X'})",
+        "CALL apoc.do.it()",
+    ],
+)
+def test_write_clause_is_refused(clause: str):
+    with pytest.raises(AuditWriteRefused) as caught:
+        parse_audit(HEADER + clause + " RETURN 1 AS one")
+    assert isinstance(caught.value, ReadOnlyViolation)
+    with pytest.raises(AuditWriteRefused):
+        parse_audit(HEADER + "MATCH (a:Accident) RETURN a.id AS id\n// ---- subgraph\n" + clause + " RETURN 1 AS src")
+    # the word inside a string is harmless
+    parse_audit(HEADER + "MATCH (a:Accident) WHERE a.name CONTAINS 'CREATE' RETURN a.id AS id")
+
+
+def test_bad_files_are_rejected():
+    with pytest.raises(AuditError, match="missing"):
+        parse_audit("// id: x\nMATCH (a:Accident) RETURN a.id AS id")
+    with pytest.raises(AuditError, match="severity"):
+        parse_audit(HEADER.replace("severity: low", "severity: urgent") + "MATCH (a) RETURN 1 AS x")
+    with pytest.raises(AuditError, match="type"):
+        parse_audit(HEADER + "// param: n float 1 d\nMATCH (a:Accident) WHERE a.deaths > $n RETURN a.id AS id")
+    with pytest.raises(AuditError, match="bad default"):
+        parse_audit(HEADER + "// param: n int ten d\nMATCH (a:Accident) WHERE a.deaths > $n RETURN a.id AS id")
+    with pytest.raises(AuditError, match="unknown header key"):
+        parse_audit(HEADER + "// colour: red\nMATCH (a:Accident) RETURN a.id AS id")
+    with pytest.raises(AuditError, match="must return x and y"):
+        parse_audit(HEADER + "MATCH (a:Accident) RETURN a.id AS id\n// ---- count\nMATCH (a:Accident) RETURN count(a) AS n")
+    with pytest.raises(AuditError, match="subgraph query must return"):
+        parse_audit(HEADER + "MATCH (a:Accident) RETURN a.id AS id\n// ---- subgraph\nMATCH (a:Accident) RETURN a.id AS src")
+    with pytest.raises(AuditError, match="row_key"):
+        parse_audit(HEADER + "// row_key: nope\nMATCH (a:Accident) RETURN a.id AS id")
+    with pytest.raises(AuditError, match="does not match the file name"):
+        parse_audit(HEADER + "MATCH (a:Accident) RETURN a.id AS id", Path("other.cypher"))
+
+
+def test_parameter_coercion():
+    date, number, text, listed = (AuditParam("p", kind, None, "") for kind in ("date", "int", "string", "list"))
+    assert coerce_param(date, "2020-09-30") == dt.date(2020, 9, 30)
+    assert coerce_param(date, dt.date(2020, 9, 30)) == dt.date(2020, 9, 30)
+    assert coerce_param(date, "today", today=dt.date(2021, 2, 3)) == dt.date(2021, 2, 3)
+    assert coerce_param(number, "365") == 365 and coerce_param(number, 7) == 7 and coerce_param(number, "-2") == -2
+    assert coerce_param(text, 12) == "12"
+    assert coerce_param(listed, "盲区, 空白") == ["盲区", "空白"]
+    assert coerce_param(listed, '["a", "b,c"]') == ["a", "b,c"]
+    assert coerce_param(listed, ("x",)) == ["x"]
+    for param, bad in ((date, "2020-13-01"), (date, "30/09/2020"), (number, "3.5"), (number, True), (number, "ten")):
+        with pytest.raises(AuditParamError):
+            coerce_param(param, bad)
+    audit = get_audit("repeat-incidents")
+    with pytest.raises(AuditParamError, match="unknown parameter"):
+        resolve_params(audit, {"window": 3})
+    assert resolve_params(audit, {"window_days": "30", "as_of": D})["window_days"] == 30
+
+
+def test_unknown_audit():
+    with pytest.raises(UnknownAudit):
+        get_audit("no-such-audit")
+    with pytest.raises(UnknownAudit):
+        get_audit("../runner")
+
+
+def test_sort_rows_is_total_and_puts_nulls_where_asked():
+    data = [{"k": None, "n": 1}, {"k": 3, "n": 2}, {"k": 5, "n": 3}, {"k": 3, "n": 0}]
+    assert [r["n"] for r in sort_rows(data, [OrderTerm("k")])] == [0, 2, 3, 1]
+    assert [r["n"] for r in sort_rows(data, [OrderTerm("k", descending=True)])] == [1, 3, 0, 2]
+    assert [r["n"] for r in sort_rows(data, [OrderTerm("k", True, nulls_last=True)])] == [3, 0, 2, 1]
+    assert sort_rows([{"l": ["b", "a"]}], []) == [{"l": ["a", "b"]}]
+
+
+def test_engine_variant_replaces_the_query_on_its_engine(store: Store, tmp_path: Path):
+    (tmp_path / "sample.cypher").write_text(HEADER + "RETURN 'portable' AS which", encoding="utf-8")
+    (tmp_path / "sample.ladybug.cypher").write_text(
+        "// why: test of the variant mechanism\nRETURN 'ladybug' AS which", encoding="utf-8"
+    )
+    audit = get_audit("sample", tmp_path)
+    assert [a.id for a in list_audits(tmp_path)] == ["sample"]
+    expected = "ladybug" if store.engine == "ladybug" else "portable"
+    assert run_audit(store, audit, {}).rows == [{"which": expected}]
+
+
+def test_audit_on_empty_graph_returns_nothing(store: Store):
+    for audit in list_audits():
+        result = run_audit(store, audit, {"as_of": D})
+        assert result.rows == [], audit.id
+        assert result.columns == audit.columns
+        assert result.count is not None and result.count[0] == 0, audit.id
+
+
+# ---------------------------------------------------------------------------- the CLI
+@pytest.fixture(scope="module")
+def fixture_graph(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("audit-cli") / "graph"
+    with open_store(StoreConfig(data_dir=folder)) as opened:
+        load(opened, "accountability", "repeat")
+    return folder
+
+
+def cli(graph: Path, *args: str) -> Any:
+    return CliRunner().invoke(app, ["--data-dir", str(graph), *args], env={"NEO4J_URI": ""})
+
+
+def test_cli_list(fixture_graph: Path):
+    result = cli(fixture_graph, "audit", "list", "-f", "json")
+    assert result.exit_code == 0, result.output
+    listed = json.loads(result.stdout)
+    assert {row["id"] for row in listed} == AUDIT_IDS
+    assert "window_days:int=365" in next(r["params"] for r in listed if r["id"] == "repeat-incidents")
+
+
+def test_cli_run(fixture_graph: Path):
+    result = cli(fixture_graph, "audit", "run", "repeat-incidents", "--as-of", "2022-01-01", "-f", "json")
+    assert result.exit_code == 0, result.output
+    assert [(r["earlier_id"], r["later_id"], r["days_between"]) for r in json.loads(result.stdout)] == [
+        ("ACC-T-R7", "ACC-T-R8", 31), ("ACC-T-R1", "ACC-T-R2", 172), ("ACC-T-R5", "ACC-T-R2", 95),
+        ("ACC-T-R3", "ACC-T-R12", 15),
+    ]
+    result = cli(fixture_graph, "audit", "run", "repeat-incidents", "--as-of", "2022-01-01", "--param",
+                 "window_days=100", "-f", "csv")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0].startswith("prefecture_code,prefecture,earlier_id")
+    assert len(result.stdout.splitlines()) == 4
+    result = cli(fixture_graph, "audit", "run", "licence-not-revoked", "--as-of", D, "-f", "md")
+    assert result.exit_code == 0, result.output
+    assert "吊销许可证照建议未落实" in result.stdout and "PEN-T-LIC-OPEN" in result.stdout
+    assert "统计 / count: 2 / 3" in result.stdout
+    result = cli(fixture_graph, "audit", "run", "undisciplined-officials", "--as-of", D)
+    assert result.exit_code == 0, result.output
+    assert "公职人员问责建议未落实" in result.stdout and "2 行 / rows" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("audit", "run", "no-such-audit"),
+        ("audit", "run", "repeat-incidents", "--param", "window_days=abc"),
+        ("audit", "run", "repeat-incidents", "--param", "window=3"),
+        ("audit", "run", "repeat-incidents", "--param", "window_days"),
+        ("audit", "run", "repeat-incidents", "--as-of", "2020-13-01"),
+        ("audit", "all", "--as-of", "yesterday"),
+    ],
+)
+def test_cli_bad_input_exits_2(fixture_graph: Path, args: tuple[str, ...]):
+    result = cli(fixture_graph, *args)
+    assert result.exit_code == 2, result.output
+
+
+def test_cli_all_writes_one_report(fixture_graph: Path, tmp_path: Path):
+    out = tmp_path / "report.md"
+    result = cli(fixture_graph, "audit", "all", "--as-of", D, "--out", str(out))
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("# 生产安全事故问责审计报告 / Accountability audit report")
+    assert "基准日 / as of: **2020-09-30**" in text
+    for audit in list_audits():
+        heading = f"{audit.title_zh} / {audit.title_en}"
+        assert f". {heading}\n" in text, audit.id
+        assert " ".join(audit.explains_zh.split()) in text
+    assert text.index("**说明**") < text.index("**Explanation**")
+    assert "PEN-T-LIC-OPEN" in text and "`as_of` = 2020-09-30" in text
+
+
+def test_cli_snapshot_and_diff(fixture_graph: Path, tmp_path: Path):
+    first, second = tmp_path / "a.json", tmp_path / "b.json"
+    assert cli(fixture_graph, "audit", "snapshot", "--as-of", D, "--out", str(first)).exit_code == 0
+    assert cli(fixture_graph, "audit", "snapshot", "--as-of", "2021-01-01", "-o", str(second)).exit_code == 0
+    data = json.loads(first.read_text(encoding="utf-8"))
+    assert data["format"] == "safetykg-audit-snapshot" and data["as_of"] == D
+    assert set(data["audits"]) == AUDIT_IDS
+    assert data["audits"]["licence-not-revoked"]["count"] == [2, 3]
+    result = cli(fixture_graph, "audit", "diff", str(first), str(second), "-f", "json")
+    assert result.exit_code == 0, result.output
+    diff = {d["id"]: d for d in json.loads(result.stdout)}
+    penalties = diff["unexecuted-penalties"]
+    assert [r["penalty_id"] for r in penalties["appeared"]] == ["PEN-T-FUTURE"]
+    assert sorted(r["penalty_id"] for r in penalties["disappeared"]) == ["PEN-T-LATE-EXEC", "PEN-T-LIC-LATER"]
+    assert {r["penalty_id"] for r in penalties["changed"]} == {"PEN-T-OPEN", "PEN-T-LIC-OPEN", "PEN-T-CHECKED"}
+    assert [(r["earlier_id"], r["later_id"]) for r in diff["repeat-incidents"]["appeared"]] == [
+        ("ACC-T-R1", "ACC-T-R2"), ("ACC-T-R5", "ACC-T-R2"),
+    ]
+    text = cli(fixture_graph, "audit", "diff", str(first), str(second)).stdout
+    assert "新增 / appeared" in text and "消失 / disappeared" in text and "PEN-T-FUTURE" in text
+    same = cli(fixture_graph, "audit", "diff", str(first), str(first))
+    assert same.exit_code == 0 and "无变化 / no differences" in same.stdout
+    bogus = tmp_path / "bogus.json"
+    bogus.write_text('{"rows": []}', encoding="utf-8")
+    assert cli(fixture_graph, "audit", "diff", str(first), str(bogus)).exit_code == 2
+
+
+def test_snapshot_diff_without_row_key_compares_whole_rows():
+    def snap(values: list[int]) -> dict[str, Any]:
+        audit = parse_audit(HEADER + "MATCH (a:Accident) RETURN a.deaths AS n")
+        from safetykg.queries.report import AuditRun
+        from safetykg.queries.runner import AuditResult
+
+        return snapshot([AuditRun(audit, AuditResult([{"n": v} for v in values], None))], D, "test")
+
+    (diff,) = diff_snapshots(snap([1, 2]), snap([2, 3]))
+    assert (diff.appeared, diff.disappeared, diff.changed) == ([{"n": 3}], [{"n": 1}], [])
+
+
+def test_audit_type_is_what_the_dashboard_reads():
+    audit: Audit = get_audit("stalled-criminal-cases")
+    assert [p.name for p in audit.params] == ["as_of", "years"]
+    assert audit.rows_query.lstrip().startswith("MATCH")
+    assert audit.subgraph_query and "src_label" in audit.subgraph_query
+    assert audit.count_query and " AS x" in audit.count_query
