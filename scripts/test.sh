@@ -5,8 +5,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh dev
-if [[ ! -x /usr/bin/chromium ]] && [[ "$(id -u)" == "0" ]] && command -v apt-get >/dev/null; then
-    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+# fonts-wqy-microhei: without a CJK font Chromium draws Chinese as boxes in screenshots.
+if { [[ ! -x /usr/bin/chromium ]] || ! fc-list 2>/dev/null | grep -qi wqy; } \
+        && [[ "$(id -u)" == "0" ]] && command -v apt-get >/dev/null; then
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null) \
         || echo "warning: could not install chromium; browser tests will skip unless REQUIRE_BROWSER=1" >&2
 fi
 .venv/bin/ruff check safetykg graph loaders queries dashboard tests bench

@@ -1,0 +1,116 @@
+"""The dashboard's access to the graph: one read-only store per configuration, reopened when
+the embedded store file changes, and query results cached per store version.
+
+Store settings come from the environment (SAFETYKG_DATA_DIR, NEO4J_URI, NEO4J_USERNAME,
+NEO4J_PASSWORD, NEO4J_DATABASE): `safetykg dashboard` passes its options through them.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any, TypeVar
+
+import networkx as nx
+import streamlit as st
+
+from ..graph.nxgraph import to_networkx
+from ..graph.store import Store, StoreConfig, open_store
+
+T = TypeVar("T")
+
+
+class StoreHolder:
+    """A read-only store shared by all sessions; calls are serialised, the store reopened on change."""
+
+    def __init__(self, config: StoreConfig) -> None:
+        self.config = config
+        self.lock = threading.RLock()
+        self._store: Store | None = None
+        self._stamp: float | None = None
+
+    def stamp(self) -> float | None:
+        """The embedded store's last modification (its files' newest mtime); None for Neo4j."""
+        if self.config.uri:
+            return None
+        base = Path(self.config.data_dir) / "safetykg.lbug"
+        times = [p.stat().st_mtime for p in (base, Path(f"{base}.wal")) if p.exists()]
+        return max(times) if times else None
+
+    def version(self) -> str:
+        return f"{self.config.describe()}@{self.stamp()}"
+
+    def store(self) -> Store:
+        with self.lock:
+            stamp = self.stamp()
+            if self._store is None or stamp != self._stamp:
+                if self._store is not None:
+                    self._store.close()
+                    self._store = None
+                self._store = open_store(self.config)
+                self._stamp = stamp
+            return self._store
+
+    def run(self, query: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+        with self.lock:
+            return self.store().run(query, dict(params or {}))
+
+    def call(self, work: Callable[[Store], T]) -> T:
+        with self.lock:
+            return work(self.store())
+
+
+def config_from_env() -> StoreConfig:
+    return StoreConfig.from_env(read_only=True)
+
+
+@st.cache_resource(show_spinner=False)
+def _holder(describe: str, user: str | None, database: str | None) -> StoreHolder:
+    return StoreHolder(config_from_env())
+
+
+def holder() -> StoreHolder:
+    config = config_from_env()
+    return _holder(config.describe(), config.user, config.database)
+
+
+# The `version` argument of the cached functions below is their cache key: the store's
+# description and file stamp, so a reload of the graph invalidates every cached answer.
+@st.cache_data(show_spinner=False, max_entries=512, ttl=600)
+def _cached_rows(version: str, query: str, params_json: str) -> list[dict[str, Any]]:
+    return holder().run(query, json.loads(params_json))
+
+
+def rows(query: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+    """A parameterised read, cached until the store changes (or ten minutes for Neo4j)."""
+    return _cached_rows(holder().version(), query, json.dumps(dict(params or {}), sort_keys=True, default=str))
+
+
+@st.cache_resource(show_spinner=False, max_entries=2, ttl=600)
+def _full_graph(version: str) -> nx.MultiDiGraph:
+    return holder().call(to_networkx)
+
+
+def full_graph() -> nx.MultiDiGraph:
+    """The whole graph as networkx (shared, do not modify), rebuilt when the store changes."""
+    return _full_graph(holder().version())
+
+
+@st.cache_data(show_spinner=False, max_entries=4, ttl=600)
+def _counts(version: str) -> dict[str, dict[str, int]]:
+    return holder().call(lambda store: store.counts())
+
+
+def counts() -> dict[str, dict[str, int]]:
+    return _counts(holder().version())
+
+
+@st.cache_data(show_spinner=False, max_entries=4, ttl=600)
+def _engine(version: str) -> str:
+    return holder().call(lambda store: store.server_version())
+
+
+def engine() -> str:
+    return _engine(holder().version())

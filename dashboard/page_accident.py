@@ -1,0 +1,197 @@
+"""事故 Accident page: search by name, date or place; the whole accountability chain with
+dated statuses on a timeline, a picture, and the source of every fact as a link."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import altair as alt
+import streamlit as st
+
+from safetykg.dashboard import chain as chains
+from safetykg.dashboard import data, ui
+from safetykg.dashboard.i18n import label_name, prop_name, rel_name
+from safetykg.graph.schema import load_schema
+
+SEARCH = (
+    "MATCH (a:Accident) WHERE ($q = '' OR a.name CONTAINS $q OR a.place CONTAINS $q OR a.id CONTAINS $q) "
+    "AND ($date_from = '' OR a.date >= $date_from) AND ($date_to = '' OR a.date <= $date_to) "
+    "AND ($province = '' OR a.adcode STARTS WITH $province) "
+    "RETURN a.id AS id, a.name AS name, a.date AS date, a.deaths AS deaths LIMIT 1000"
+)
+PROVINCES = "MATCH (r:Region) WHERE r.level = $level RETURN r.adcode AS adcode, r.name AS name"
+QUIET = {"id", "name", "title", "source_ids", "note", "summary", "finding", "causes", "scope", "outcome"}
+LONG = ("summary", "finding", "causes", "outcome", "scope", "note")
+
+
+@st.cache_data(show_spinner=False, ttl=600, max_entries=64)
+def load_chain(version: str, accident_id: str) -> chains.Chain:
+    return data.holder().call(lambda store: chains.accountability_chain(store.run, accident_id))
+
+
+def fields(label: str, props: dict[str, Any], lang: str) -> str:
+    """The short facts of an item as `name: value` pairs (schema order, empty ones left out)."""
+    schema = load_schema()
+    parts = []
+    for prop in schema.labels[label].properties.values():
+        value = props.get(prop.name)
+        if prop.name in QUIET or prop.derived or value in (None, "", []):
+            continue
+        if isinstance(value, list):
+            value = "、".join(str(v) for v in value)
+        elif isinstance(value, float) and value.is_integer():
+            value = int(value)
+        elif isinstance(value, bool):
+            value = "✓" if value else "✗"
+        parts.append(f"{prop_name(label, prop.name, lang)}: {ui.md(value)}")
+    return " · ".join(parts)
+
+
+def link_text(item: chains.Item, found: chains.Chain, lang: str) -> list[str]:
+    lines = []
+    for link in item.links:
+        other = found.items.get(link.other)
+        if other is None:
+            continue
+        arrow = "→" if link.outgoing else "←"
+        extra = [f"{prop_name(link.rel, k, lang)}: {ui.md(v)}" for k, v in link.props.items()
+                 if k not in ("source_ids", "note") and v not in (None, "", [])]
+        sources = link.props.get("source_ids") or []
+        text = f"{rel_name(link.rel, lang)} {arrow} {label_name(other.label, lang)} **{ui.md(other.name)}**"
+        if extra:
+            text += " （" + "；".join(extra) + "）"
+        if sources:
+            text += f" — {ui.tr('source_of')}: " + ui.source_links(sources, found.sources)
+        lines.append(text)
+    return lines
+
+
+def show_item(item: chains.Item, found: chains.Chain, lang: str) -> None:
+    status = item.props.get("checked_status") or item.props.get("status") or item.props.get("stage")
+    head = f"**{ui.md(item.name)}**"
+    if status:
+        head += f" `{status}`"
+    st.markdown(head)
+    st.caption(item.id)
+    facts = fields(item.label, item.props, lang)
+    if facts:
+        st.markdown(facts)
+    for prop in LONG:
+        if item.props.get(prop) and prop in load_schema().labels[item.label].properties:
+            st.caption(f"{prop_name(item.label, prop, lang)}: {ui.md(item.props[prop])}")
+    links = link_text(item, found, lang)
+    if links:
+        st.markdown("\n".join(f"- {line}" for line in links))
+    if item.props.get("source_ids"):
+        st.markdown(f"{ui.tr('source_of')}: " + ui.source_links(item.props["source_ids"], found.sources))
+
+
+def search_box() -> str | None:
+    provinces = {r["adcode"][:2]: r["name"] for r in data.rows(PROVINCES, {"level": "province"})}
+    cols = st.columns([3, 1.2, 1.2, 1.4])
+    query = cols[0].text_input(ui.tr("search"), key="acc_q")
+    date_from = cols[1].date_input(ui.tr("date_from"), value=None, min_value=dt.date(1949, 1, 1), key="acc_from")
+    date_to = cols[2].date_input(ui.tr("date_to"), value=None, min_value=dt.date(1949, 1, 1), key="acc_to")
+    codes = [""] + sorted(provinces)
+    province = cols[3].selectbox(
+        ui.tr("province"), codes, format_func=lambda c: provinces.get(c, ui.tr("any_province")), key="acc_province"
+    )
+    params = {
+        "q": query.strip(),
+        "date_from": date_from.isoformat() if isinstance(date_from, dt.date) else "",
+        "date_to": date_to.isoformat() if isinstance(date_to, dt.date) else "",
+        "province": province or "",
+    }
+    found = sorted(data.rows(SEARCH, params), key=lambda r: (r.get("date") or "", r["id"]), reverse=True)
+    if not found:
+        st.info(ui.tr("no_accident"))
+        return None
+    ids = [r["id"] for r in found]
+    names = {r["id"]: f"{r.get('date') or '????'} · {r['name']}" for r in found}
+    wanted = st.query_params.get("id")
+    index = ids.index(wanted) if wanted in ids else 0
+    chosen = st.selectbox(
+        f"{ui.tr('pick_accident')} ({ui.tr('rows_n', n=len(found))})", ids, index=index,
+        format_func=lambda i: names[i], key="acc_pick",
+    )
+    return str(chosen) if chosen else None
+
+
+def timeline_chart(events: list[chains.Event], lang: str) -> None:
+    if not events:
+        st.info(ui.tr("nothing_recorded"))
+        return
+    rows = [
+        {
+            ui.tr("date"): e.date,
+            ui.tr("item"): f"{label_name(e.label, lang)} · {e.item}",
+            ui.tr("event"): prop_name(e.label, e.what, lang),
+            ui.tr("stage"): e.status or "",
+        }
+        for e in events
+    ]
+    chart = (
+        alt.Chart(alt.Data(values=rows))
+        .mark_circle(size=140)
+        .encode(
+            x=alt.X(f"{ui.tr('date')}:T", title=ui.tr("date")),
+            y=alt.Y(f"{ui.tr('item')}:N", title=None, sort=None),
+            color=alt.Color(f"{ui.tr('event')}:N", title=ui.tr("event")),
+            tooltip=[f"{ui.tr('date')}:N", f"{ui.tr('item')}:N", f"{ui.tr('event')}:N", f"{ui.tr('stage')}:N"],
+        )
+        .properties(height=max(160, 34 * len({r[ui.tr('item')] for r in rows})))
+    )
+    st.altair_chart(chart, width="stretch")
+    ui.table(rows)
+
+
+def render() -> None:
+    lang = ui.lang()
+    st.title(ui.tr("page_accident"))
+    ui.require_store()
+    accident_id = search_box()
+    if accident_id is None:
+        return
+    with st.spinner(ui.tr("loading")):
+        found = load_chain(data.holder().version(), accident_id)
+    accident = found.accident
+    st.header(accident.name)
+    st.caption(accident.id)
+
+    st.subheader(ui.tr("facts"))
+    cols = st.columns(4)
+    for col, prop in zip(cols, ("deaths", "injuries", "missing", "direct_loss_wan"), strict=True):
+        value = accident.props.get(prop)
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        col.metric(prop_name("Accident", prop, lang), "—" if value is None else value)
+    st.markdown(fields("Accident", accident.props, lang))
+    for prop in ("summary", "causes", "note"):
+        if accident.props.get(prop):
+            st.markdown(f"**{prop_name('Accident', prop, lang)}**: {ui.md(accident.props[prop])}")
+    if accident.props.get("source_ids"):
+        st.markdown(f"{ui.tr('source_of')}: " + ui.source_links(accident.props["source_ids"], found.sources))
+
+    st.subheader(ui.tr("chain"))
+    for label in chains.SECTIONS:
+        section = found.section(label)
+        if not section:
+            continue
+        with st.expander(f"{ui.tr('section_' + label)} ({len(section)})"):
+            for item in section:
+                show_item(item, found, lang)
+                st.divider()
+
+    st.subheader(ui.tr("timeline"))
+    timeline_chart(chains.timeline(found), lang)
+
+    st.subheader(ui.tr("picture"))
+    ui.picture(found.graph(), center=accident.id)
+
+    st.subheader(ui.tr("sources"))
+    for number, (source_id, _) in enumerate(sorted(found.sources.items()), start=1):
+        st.markdown(f"{number}. {ui.source_link(source_id, found.sources)} · {ui.md(source_id)}")
+
+
+render()

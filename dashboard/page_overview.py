@@ -1,0 +1,139 @@
+"""概览 Overview: what the graph holds, accidents and deaths by year, province and kind,
+open items from the saved audits, and the Review's figures."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+import streamlit as st
+
+from safetykg.dashboard import audits, data, ui
+from safetykg.dashboard.i18n import label_name, prop_name, rel_name
+from safetykg.graph.store import Store
+
+ACCIDENTS = (
+    "MATCH (a:Accident) RETURN a.id AS id, a.date AS date, a.deaths AS deaths, a.kind AS kind, a.adcode AS adcode"
+)
+PROVINCES = "MATCH (r:Region) WHERE r.level = $level RETURN r.adcode AS adcode, r.name AS name"
+REVIEWS = (
+    "MATCH (r:Review) RETURN r.id AS id, r.name AS name, r.period_from AS period_from, r.period_to AS period_to, "
+    "r.accidents_especially_major AS accidents_especially_major, r.accidents_major AS accidents_major, "
+    "r.provinces AS provinces, r.problems_found AS problems_found, r.recommendations AS recommendations, "
+    "r.notice_date AS notice_date, r.evaluation_done_date AS evaluation_done_date, r.summary AS summary"
+)
+REVIEWED = "MATCH (r:Review)-[:REVIEWED]->(a:Accident) WHERE r.id = $id RETURN count(a) AS c"
+FINDINGS = "MATCH (r:Review)-[:FOUND]->(f:Finding) WHERE r.id = $id RETURN count(f) AS c"
+REVIEW_FIGURES = ("accidents_especially_major", "accidents_major", "provinces", "problems_found", "recommendations")
+
+
+def grouped(accidents: list[dict[str, Any]], key: Any) -> list[dict[str, Any]]:
+    totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for row in accidents:
+        group = key(row) or ui.tr("unknown")
+        totals[group][0] += 1
+        totals[group][1] += int(row.get("deaths") or 0)
+    accidents_col, deaths_col = ui.tr("accidents"), ui.tr("deaths")
+    return [{"group": g, accidents_col: a, deaths_col: d} for g, (a, d) in totals.items()]
+
+
+@st.cache_data(show_spinner=False, ttl=600)
+def open_items(version: str) -> list[dict[str, Any]]:
+    """Every saved audit with its default parameters: how many rows (open items) it returns."""
+    found = []
+    for audit in audits.list_audits():
+        def work(store: Store, audit: Any = audit) -> tuple[list[dict[str, Any]], tuple[int, int] | None]:
+            return audits.run(store, audit, {})
+
+        try:
+            rows, count = data.holder().call(work)
+            found.append({"id": audit.id, "severity": getattr(audit, "severity", ""), "rows": len(rows),
+                          "count": f"{count[0]} / {count[1]}" if count else "", "error": ""})
+        except Exception as exc:  # one broken audit must not hide the others
+            found.append({"id": audit.id, "severity": getattr(audit, "severity", ""), "rows": None, "count": "",
+                          "error": str(exc)})
+    return found
+
+
+def render() -> None:
+    lang = ui.lang()
+    st.title(ui.tr("app_title"))
+    st.caption(ui.tr("overview_caption"))
+    ui.require_store()
+    with st.spinner(ui.tr("loading")):
+        counts = data.counts()
+        accidents = data.rows(ACCIDENTS)
+        provinces = {r["adcode"][:2]: r["name"] for r in data.rows(PROVINCES, {"level": "province"})}
+
+    total_nodes = sum(counts["labels"].values())
+    total_rels = sum(counts["relationships"].values())
+    deaths = sum(int(r.get("deaths") or 0) for r in accidents)
+    cols = st.columns(4)
+    cols[0].metric(ui.tr("accidents"), len(accidents))
+    cols[1].metric(ui.tr("deaths"), deaths)
+    cols[2].metric(ui.tr("nodes"), total_nodes)
+    cols[3].metric(ui.tr("relationships"), total_rels)
+    with st.expander(f"{ui.tr('nodes')} / {ui.tr('relationships')}"):
+        left, right = st.columns(2)
+        left.dataframe(
+            [{ui.tr("label"): f"{label_name(k, lang)} {k}", ui.tr("count"): v} for k, v in counts["labels"].items()],
+            hide_index=True, width="stretch",
+        )
+        right.dataframe(
+            [{ui.tr("type"): f"{rel_name(k, lang)} {k}", ui.tr("count"): v} for k, v in counts["relationships"].items()],
+            hide_index=True, width="stretch",
+        )
+
+    tabs = st.tabs([ui.tr("by_year"), ui.tr("by_province"), ui.tr("by_kind")])
+    keys = (
+        (lambda r: (r.get("date") or "")[:4], "year"),
+        (lambda r: provinces.get((r.get("adcode") or "")[:2], ""), "province"),
+        (lambda r: r.get("kind") or "", "kind"),
+    )
+    for tab, (key, caption) in zip(tabs, keys, strict=True):
+        with tab:
+            table = grouped(accidents, key)
+            table.sort(key=lambda r: r["group"] if caption == "year" else -r[ui.tr("accidents")])
+            for row in table:
+                row[ui.tr(caption)] = row.pop("group")
+            if not table:
+                st.info(ui.tr("no_rows"))
+                continue
+            left, right = st.columns(2)
+            left.bar_chart(table, x=ui.tr(caption), y=ui.tr("accidents"), sort=caption != "year")
+            right.bar_chart(table, x=ui.tr(caption), y=ui.tr("deaths"), color="#d62728", sort=caption != "year")
+
+    st.subheader(ui.tr("open_items"))
+    if audits.runner() is None:
+        st.info(ui.tr("runner_missing"))
+    else:
+        st.caption(ui.tr("open_items_hint"))
+        with st.spinner(ui.tr("running")):
+            items = open_items(data.holder().version())
+        titles = {a.id: audits.audit_title(a, lang) for a in audits.list_audits()}
+        ui.table([
+            {ui.tr("audit"): titles.get(i["id"], i["id"]), "id": i["id"], ui.tr("severity"): i["severity"],
+             ui.tr("count"): i["rows"], "x / y": i["count"], ui.tr("error"): i["error"]}
+            for i in items
+        ])
+
+    st.subheader(ui.tr("review_figures"))
+    reviews = data.rows(REVIEWS)
+    if not reviews:
+        st.info(ui.tr("no_review"))
+    for review in reviews:
+        period = f"{review.get('period_from') or '?'}–{review.get('period_to') or '?'}"
+        st.markdown(f"**{ui.md(review['name'])}** （{ui.md(period)}）")
+        figure_cols = st.columns(len(REVIEW_FIGURES) + 2)
+        for col, prop in zip(figure_cols, REVIEW_FIGURES, strict=False):
+            value = review.get(prop)
+            col.metric(prop_name("Review", prop, lang), "—" if value is None else value)
+        in_graph = data.rows(REVIEWED, {"id": review["id"]})
+        findings = data.rows(FINDINGS, {"id": review["id"]})
+        figure_cols[-2].metric(ui.tr("in_graph", what=ui.tr("accidents")), in_graph[0]["c"] if in_graph else 0)
+        figure_cols[-1].metric(ui.tr("in_graph", what=label_name("Finding", lang)), findings[0]["c"] if findings else 0)
+        if review.get("summary"):
+            st.caption(ui.md(review["summary"]))
+
+
+render()
