@@ -108,11 +108,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--accidents", type=int, default=10000)
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--counties", type=int, default=3300, help="synthetic counties (10 per prefecture, ~national: 3300)")
     parser.add_argument("--batch-size", type=int, default=1000)
     parser.add_argument("--neo4j-uri", default=os.environ.get("NEO4J_URI"))
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "results.md")
     args = parser.parse_args()
-    graph = generate(load_schema(), args.accidents)
+    graph = generate(load_schema(), args.accidents, counties=args.counties)
     results = []
     for use_bulk in (False, True):
         with tempfile.TemporaryDirectory() as tmp:
@@ -132,7 +133,8 @@ def main() -> None:
             if started:
                 subprocess.run([str(NEO4JCTL), "stop"], capture_output=True)
     lines = [
-        f"# safetykg benchmark — {args.accidents} synthetic accidents ({graph.row_count()} rows), batch {args.batch_size}",
+        f"# safetykg benchmark — {args.accidents} synthetic accidents, {args.counties} counties "
+        f"({graph.row_count()} rows), batch {args.batch_size}",
         "",
         "| engine | load s | rows/s | client peak RSS MiB | server peak RSS MiB |",
         "|---|---|---|---|---|",

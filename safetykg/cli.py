@@ -207,6 +207,7 @@ def synthetic(
     ctx: typer.Context,
     accidents: int = typer.Option(10000, "--accidents", "-n", help="number of synthetic accidents"),
     seed: int = typer.Option(7, "--seed"),
+    counties: int = typer.Option(3300, "--counties", help="synthetic counties, 10 per prefecture (national scale: 3300)"),
 ) -> None:
     """合成数据 / Bulk-load a synthetic national-scale graph (for benchmarks; cites SRC-SYNTHETIC)."""
     import time
@@ -214,7 +215,7 @@ def synthetic(
     from .loaders.bulk import BulkTargetNotEmpty, bulk_load
     from .loaders.synthetic import generate
 
-    graph = generate(load_schema(), accidents, seed=seed)
+    graph = generate(load_schema(), accidents, seed=seed, counties=counties)
     with open_or_exit(ctx) as store:
         began = time.perf_counter()
         try:
