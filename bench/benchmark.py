@@ -57,11 +57,11 @@ def server_peak_mib(pid_file: Path) -> float | None:
 def load(store: Store, graph: SyntheticGraph) -> float:
     schema = store.schema
     began = time.perf_counter()
-    with store.transaction():
-        for label, rows in graph.nodes.items():
-            store.upsert_nodes(schema.labels[label], rows)
-        for (rtype, start, end), rows in graph.rels.items():
-            store.upsert_relationships(schema.relationships[rtype], schema.labels[start], schema.labels[end], rows)
+    # one transaction per batch: a national graph in one Neo4j transaction exceeds its memory limit
+    for label, rows in graph.nodes.items():
+        store.upsert_nodes(schema.labels[label], rows)
+    for (rtype, start, end), rows in graph.rels.items():
+        store.upsert_relationships(schema.relationships[rtype], schema.labels[start], schema.labels[end], rows)
     return time.perf_counter() - began
 
 

@@ -26,11 +26,12 @@ def bulk_load(store: Store, nodes: NodeRows, rels: RelRows) -> int:
     if isinstance(store, LadybugStore):
         return _copy_into_ladybug(store, nodes, rels)
     schema = store.schema
-    with store.transaction():
-        for label, rows in nodes.items():
-            store.upsert_nodes(schema.labels[label], rows)
-        for (rtype, start, end), rows in rels.items():
-            store.upsert_relationships(schema.relationships[rtype], schema.labels[start], schema.labels[end], rows)
+    # One transaction per batch, not one for the whole load: a national graph in a single Neo4j
+    # transaction exceeds the server's transaction memory limit. Re-running converges (MERGE).
+    for label, rows in nodes.items():
+        store.upsert_nodes(schema.labels[label], rows)
+    for (rtype, start, end), rows in rels.items():
+        store.upsert_relationships(schema.relationships[rtype], schema.labels[start], schema.labels[end], rows)
     return sum(map(len, nodes.values())) + sum(map(len, rels.values()))
 
 
