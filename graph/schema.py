@@ -53,6 +53,16 @@ class Property:
         return self.name + "_day"
 
 
+def stored_columns(properties: dict[str, Property]) -> list[tuple[str, str]]:
+    """(column, type) pairs as stored: declared properties, each date followed by its day ordinal."""
+    columns: list[tuple[str, str]] = []
+    for prop in properties.values():
+        columns.append((prop.name, prop.type))
+        if prop.day_name:
+            columns.append((prop.day_name, "int"))
+    return columns
+
+
 @dataclass(frozen=True)
 class Label:
     name: str
@@ -65,16 +75,7 @@ class Label:
     terminal_failure: str | None = None
 
     def stored_columns(self) -> list[tuple[str, str]]:
-        """(column, type) pairs as stored: declared properties plus day ordinals."""
-        columns: list[tuple[str, str]] = []
-        for prop in self.properties.values():
-            columns.append((prop.name, prop.type))
-            if prop.day_name:
-                columns.append((prop.day_name, "int"))
-        return columns
-
-    def writable(self) -> list[Property]:
-        return [p for p in self.properties.values() if p.name != self.key]
+        return stored_columns(self.properties)
 
 
 @dataclass(frozen=True)
@@ -91,12 +92,7 @@ class RelType:
         return (start, end) in self.ends
 
     def stored_columns(self) -> list[tuple[str, str]]:
-        columns: list[tuple[str, str]] = []
-        for prop in self.properties.values():
-            columns.append((prop.name, prop.type))
-            if prop.day_name:
-                columns.append((prop.day_name, "int"))
-        return columns
+        return stored_columns(self.properties)
 
 
 @dataclass(frozen=True)

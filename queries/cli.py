@@ -16,7 +16,7 @@ from typing import Any
 import typer
 
 from ..output import FORMATS, print_rows, to_json
-from .report import SnapshotError, diff_snapshots, read_snapshot, render_diff, render_report, run_all, snapshot
+from .report import AuditRun, SnapshotError, diff_snapshots, read_snapshot, render_diff, render_report, run_all, snapshot
 from .runner import (
     Audit,
     AuditError,
@@ -178,6 +178,17 @@ def run_command(
         err.print("参数 / params: " + ", ".join(f"{k}={v}" for k, v in result.params.items()))
 
 
+def _run_every_audit(ctx: typer.Context, day: dt.date) -> tuple[list[AuditRun], str]:
+    """Every audit as of `day` on the configured store, with the engine's name for the report."""
+    audits = _load_all()
+    with _store(ctx) as store:
+        try:
+            runs = run_all(store, day, audits)
+        except Exception as exc:
+            raise _fail(f"审计查询失败 / audit query failed: {exc}", EXIT_RUNTIME) from exc
+        return runs, _engine_name(store)
+
+
 @audit_app.command("all")
 def all_command(
     ctx: typer.Context,
@@ -186,13 +197,7 @@ def all_command(
 ) -> None:
     """全部审计报告 / Run every audit and write one Markdown report (Chinese first)."""
     day = _as_of(as_of)
-    audits = _load_all()
-    with _store(ctx) as store:
-        try:
-            runs = run_all(store, day, audits)
-        except Exception as exc:
-            raise _fail(f"审计查询失败 / audit query failed: {exc}", EXIT_RUNTIME) from exc
-        engine = _engine_name(store)
+    runs, engine = _run_every_audit(ctx, day)
     _write_or_print(render_report(runs, day.isoformat(), engine), out)
 
 
@@ -204,13 +209,7 @@ def snapshot_command(
 ) -> None:
     """审计快照 / Every audit's rows as JSON with metadata, for `safetykg audit diff`."""
     day = _as_of(as_of)
-    audits = _load_all()
-    with _store(ctx) as store:
-        try:
-            runs = run_all(store, day, audits)
-        except Exception as exc:
-            raise _fail(f"审计查询失败 / audit query failed: {exc}", EXIT_RUNTIME) from exc
-        engine = _engine_name(store)
+    runs, engine = _run_every_audit(ctx, day)
     data = snapshot(runs, day.isoformat(), engine)
     _write_or_print(json.dumps(data, ensure_ascii=False, indent=2) + "\n", out)
 
