@@ -127,7 +127,8 @@ def main() -> None:
     if uri:
         try:
             neo = bench_engine(StoreConfig(uri=uri, batch_size=args.batch_size), graph, args.repeats)
-            neo["server_peak_rss_mib"] = server_peak_mib(REPO / ".neo4j" / "neo4j.pid") if started else None
+            peak = server_peak_mib(REPO / ".neo4j" / "neo4j.pid") if started else None
+            neo["server_peak_rss_mib"] = round(peak, 1) if peak else None
             results.append(neo)
         finally:
             if started:
