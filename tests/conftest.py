@@ -69,12 +69,21 @@ def neo4j_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         subprocess.run([str(NEO4JCTL), "stop"], env=env, capture_output=True, text=True, timeout=120)
 
 
+SERVERS_UNDER_TEST: list[str] = []
+
+
 @pytest.fixture(scope="session")
 def neo4j_version(neo4j_uri: str) -> str:
     with open_store(StoreConfig(uri=neo4j_uri)) as store:
         version = store.server_version()
-    print(f"\n[safetykg] Neo4j under test: {version} at {neo4j_uri}")
+    SERVERS_UNDER_TEST.append(f"{version} at {neo4j_uri}")
     return version
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Name the Neo4j server the engine-parity tests ran against, so the CI log shows it."""
+    for server in SERVERS_UNDER_TEST:
+        terminalreporter.write_line(f"[safetykg] Neo4j under test: {server}")
 
 
 def make_store(engine: str, tmp_path: Path, request: pytest.FixtureRequest) -> Store:
