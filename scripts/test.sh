@@ -13,6 +13,7 @@ if { [[ ! -x /usr/bin/chromium ]] || ! fc-list 2>/dev/null | grep -qi wqy; } \
 fi
 .venv/bin/ruff check safetykg graph loaders queries dashboard tests bench
 .venv/bin/mypy safetykg graph loaders queries dashboard
+export PATH="$PWD/.venv/bin:$PATH"  # subprocesses in the tests find this checkout's safetykg
 status=0
 .venv/bin/python -m pytest -ra "$@" || status=$?
 exit "$status"

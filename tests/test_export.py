@@ -10,6 +10,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -54,7 +55,7 @@ def shipped_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def cli_run(*args: str) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run(["safetykg", *args], capture_output=True, timeout=300)
+    return subprocess.run([sys.executable, "-m", "safetykg", *args], capture_output=True, timeout=300)
 
 
 def stats_totals(data_dir: Path) -> tuple[int, int]:

@@ -12,6 +12,7 @@ import re
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.request
@@ -75,7 +76,7 @@ def chromium() -> Iterator[Any]:
 @pytest.fixture(scope="module")
 def shipped(tmp_path_factory: pytest.TempPathFactory) -> Path:
     data_dir = tmp_path_factory.mktemp("browser") / "graph"
-    done = subprocess.run(["safetykg", "--data-dir", str(data_dir), "load", str(DATA)],
+    done = subprocess.run([sys.executable, "-m", "safetykg", "--data-dir", str(data_dir), "load", str(DATA)],
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
     return data_dir
@@ -89,7 +90,7 @@ def server(shipped: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     env = {k: v for k, v in os.environ.items() if k not in ("NEO4J_URI",)}
     with log.open("wb") as out:
         proc = subprocess.Popen(
-            ["safetykg", "--data-dir", str(shipped), "dashboard", "--port", str(port)],
+            [sys.executable, "-m", "safetykg", "--data-dir", str(shipped), "dashboard", "--port", str(port)],
             stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True,
         )
     base = f"http://127.0.0.1:{port}"
@@ -245,8 +246,8 @@ def test_network_explorer_draws(server: str, page: Any):
 
 
 def _export(shipped: Path, out: Path, *args: str) -> Path:
-    done = subprocess.run(["safetykg", "--data-dir", str(shipped), "export", "--format", "html", *args, "-o", str(out)],
-                          capture_output=True, text=True, timeout=300)
+    command = [sys.executable, "-m", "safetykg", "--data-dir", str(shipped), "export", "--format", "html", *args, "-o", str(out)]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     return out
 
