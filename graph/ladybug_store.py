@@ -81,7 +81,12 @@ class LadybugStore(Store):
                 self._conn.execute("ROLLBACK")
             raise
         else:
-            self._conn.execute("COMMIT")
+            try:
+                self._conn.execute("COMMIT")
+            except BaseException:
+                with suppress(RuntimeError):
+                    self._conn.execute("ROLLBACK")
+                raise
         finally:
             self._in_tx = False
 

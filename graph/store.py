@@ -24,12 +24,21 @@ from .schema import Label, RelType, Schema, load_schema
 Row = dict[str, Any]
 DEFAULT_BATCH_SIZE = 1000
 
+# Clauses a read-only query may not contain. Besides Cypher's writes this covers what the engines
+# add: LadybugDB's LOAD FROM (reads any file the process can), COPY, INSTALL/LOAD EXTENSION, ATTACH,
+# USE, and transaction control; CALL is allowed only for the few read-only catalogue procedures.
 WRITE_CLAUSE = re.compile(
-    r"\b(CREATE|MERGE|DELETE|DETACH|SET|REMOVE|DROP|LOAD\s+CSV|COPY|FOREACH|ALTER|INSTALL|ATTACH|IMPORT|EXPORT|CHECKPOINT)\b"
-    r"|\bCALL\s+(?!db\.labels|db\.relationshipTypes|dbms\.components)",
+    r"\b(CREATE|MERGE|DELETE|DETACH|SET|REMOVE|DROP|LOAD|COPY|FOREACH|ALTER|INSTALL|UNINSTALL|ATTACH|USE|IMPORT|EXPORT"
+    r"|CHECKPOINT|BEGIN|COMMIT|ROLLBACK|GRANT|DENY|REVOKE|START|STOP|TERMINATE|CALL)\b",
     re.IGNORECASE,
 )
-_STRING_OR_COMMENT = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|//[^\n]*|/\*.*?\*/", re.DOTALL)
+_READ_ONLY_PROCEDURES = re.compile(r"\bCALL\s+(?:db\.labels|db\.relationshipTypes|dbms\.components)\s*\(", re.IGNORECASE)
+# Literals, comments and backtick-quoted names are blanked before the check, so a keyword inside
+# them neither blocks a harmless query nor hides a real clause; `.name` property keys are dropped too.
+_NOT_CODE = re.compile(
+    r"`(?:[^`]|``)*`|'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|//[^\n]*|/\*.*?\*/|\.\s*[A-Za-z_][A-Za-z0-9_]*",
+    re.DOTALL,
+)
 
 
 class ReadOnlyViolation(ValueError):
@@ -38,7 +47,7 @@ class ReadOnlyViolation(ValueError):
 
 def assert_read_only(query: str) -> None:
     """Refuse writes before they reach an engine; string literals and comments don't count."""
-    code = _STRING_OR_COMMENT.sub("''", query)
+    code = _NOT_CODE.sub(" x ", _READ_ONLY_PROCEDURES.sub(" x(", query))
     match = WRITE_CLAUSE.search(code)
     if match:
         raise ReadOnlyViolation(f"写操作被拒绝 / write clause refused: {match.group(0).strip()}")
@@ -48,8 +57,8 @@ def normalise_value(value: Any) -> Any:
     """Make engine results comparable: Ladybug sums are Decimal, Neo4j dates are neo4j.time types."""
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
-        return value
+    if hasattr(value, "iso_format"):  # neo4j.time.Date / DateTime / Time
+        return value.iso_format()
     if isinstance(value, list):
         return [normalise_value(v) for v in value]
     if isinstance(value, dict):

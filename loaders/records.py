@@ -37,16 +37,17 @@ class RecordFileError(ValueError):
 class _RecordYamlLoader(yaml.SafeLoader):
     """YAML without the implicit conversions that corrupt records.
 
-    YAML 1.1 reads `05:30` as the integer 330 and `2020-02-30` as a date that crashes
-    the parser; here both stay strings and validation reports what is wrong with them.
+    YAML 1.1 reads `05:30` as the integer 330, `2020-02-30` as a date that crashes the parser
+    and `no` as False; here all stay strings and validation types them by the schema.
     """
 
 
 _INT = "tag:yaml.org,2002:int"
 _FLOAT = "tag:yaml.org,2002:float"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_BOOL = "tag:yaml.org,2002:bool"  # YAML 1.1 also reads yes/no/on/off as booleans; the schema's types decide instead
 _RecordYamlLoader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag not in (_INT, _FLOAT, _TIMESTAMP)]
+    first: [(tag, rx) for tag, rx in resolvers if tag not in (_INT, _FLOAT, _TIMESTAMP, _BOOL)]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 _RecordYamlLoader.add_implicit_resolver(_INT, re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), list("-+0123456789"))

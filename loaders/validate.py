@@ -7,6 +7,7 @@ nothing from that load reaches the graph. Every error names file, record and fie
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -19,7 +20,14 @@ from .records import RawRecord
 
 EPOCH = dt.date(1970, 1, 1)
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-RESERVED = {"label", "type", "from", "to", "sources", "from_label", "to_label"}
+# Record keys that are not properties, per section; a key of the other section is an error.
+RESERVED = {
+    "sources": {"sources"},
+    "nodes": {"label", "sources"},
+    "relationships": {"type", "from", "to", "from_label", "to_label", "sources"},
+}
+INTEGER = re.compile(r"^[+-]?\d+$")
+DECIMAL = re.compile(r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$")
 # A callable the validator uses to find ids it did not see in this input (ids already in the graph).
 KeyLookup = Callable[[str, list[str]], set[str]]
 
@@ -102,13 +110,25 @@ def coerce(prop: Property, value: Any, check: _RecordCheck) -> Any:
         if kind == "int":
             if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
                 raise ValueError(f"not an integer: {value!r}")
-            number = int(str(value).replace(",", "")) if isinstance(value, str) else int(value)
+            if isinstance(value, str):
+                text = value.replace(",", "").strip()
+                if not INTEGER.match(text):
+                    raise ValueError(f"not an integer: {value!r}")
+                value = text
+            number = int(value)
             _check_min(prop, number)
             return number
         if kind == "float":
             if isinstance(value, bool):
                 raise ValueError(f"not a number: {value!r}")
-            real = float(str(value).replace(",", "")) if isinstance(value, str) else float(value)
+            if isinstance(value, str):
+                text = value.replace(",", "").strip()
+                if not DECIMAL.match(text):
+                    raise ValueError(f"not a number: {value!r}")
+                value = text
+            real = float(value)
+            if not math.isfinite(real):
+                raise ValueError(f"not a finite number: {value!r}")
             _check_min(prop, real)
             return real
         if kind == "bool":
@@ -120,7 +140,7 @@ def coerce(prop: Property, value: Any, check: _RecordCheck) -> Any:
             if lowered in ("false", "no", "0", "否"):
                 return False
             raise ValueError(f"not a boolean: {value!r}")
-        text = str(value) if isinstance(value, (int, float)) else value
+        text = str(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else value
         if not isinstance(text, str):
             raise ValueError(f"expected text, got {type(value).__name__}")
         text = text.strip()
@@ -153,12 +173,10 @@ def _sources_of(record: RawRecord, check: _RecordCheck, required: bool) -> list[
     return list(dict.fromkeys(raw))
 
 
-def _properties(
-    props: dict[str, Property], record: RawRecord, check: _RecordCheck, skip: set[str]
-) -> dict[str, Any]:
+def _properties(props: dict[str, Property], record: RawRecord, check: _RecordCheck) -> dict[str, Any]:
     row: dict[str, Any] = {}
     for name in record.data:
-        if name in RESERVED or name in skip:
+        if name in RESERVED[record.section]:
             continue
         if name not in props or props[name].derived:
             check.fail(name, "未声明的属性 / property not declared in the schema")
@@ -205,7 +223,7 @@ class Validator:
             if key is None:
                 check.fail(label.key, "缺少主键 / key is missing")
                 continue
-            row = _properties(label.properties, record, check, set())
+            row = _properties(label.properties, record, check)
             sources = _sources_of(record, check, label.sourced)
             row["source_ids"] = sources
             if label.name == "Source" and not (row.get("url") or row.get("doc_no")):
@@ -266,6 +284,10 @@ class Validator:
         if rel.derived:
             check.fail("type", f"{rel.name} is derived by safetykg, not loaded")
             return
+        linked = [f"{lab.name}.{p.name}" for lab, p in self.schema.links() if p.link and p.link.type == rel.name]
+        if linked:
+            check.fail("type", f"{rel.name} 由字段派生 / is derived from {', '.join(linked)}: set that field instead")
+            return
         if not start or not end:
             check.fail("from" if not start else "to", "缺少端点 / endpoint id is missing")
             return
@@ -281,11 +303,15 @@ class Validator:
             allowed = ", ".join(f"{a}->{b}" for a, b in rel.ends)
             check.fail("type", f"{rel.name} does not allow {start_label}->{end_label} (allowed: {allowed})")
             return
-        props = _properties(rel.properties, record, check, set())
+        props = _properties(rel.properties, record, check)
         sources = _sources_of(record, check, rel.sourced)
         for source_id in sources:
             if not resolve.exists("Source", source_id):
                 check.fail("sources", f"未定义的来源 / unknown Source id {source_id!r}")
+        existing = batch.relationships[(rel.name, start_label, end_label)].get((start, end))
+        for name, value in props.items():
+            if existing is not None and value is not None and existing.get(name) not in (None, value):
+                check.fail(name, f"this relationship is given twice with different values ({existing[name]!r} / {value!r})")
         if check.ok:
             self._add_rel(batch, rel, start_label, start, end_label, end, props, sources)
 
@@ -327,6 +353,8 @@ class _Resolver:
 
     def label(self, key: str, declared: Any, candidates: list[str]) -> str | None:
         if declared:
+            if str(declared) not in candidates:
+                return None
             return str(declared) if self.exists(str(declared), key) else None
         if key in self.label_of:
             return self.label_of[key]

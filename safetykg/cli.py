@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import typer
+from neo4j.exceptions import ServiceUnavailable, SessionExpired
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -173,7 +174,10 @@ def query(
     except ReadOnlyViolation as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(EXIT_INPUT) from exc
-    except Exception as exc:
+    except (ServiceUnavailable, SessionExpired, OSError) as exc:
+        err.print(f"[red]图数据库不可用 / engine unavailable: {exc}[/red]")
+        raise typer.Exit(EXIT_RUNTIME) from exc
+    except Exception as exc:  # a query the engine rejects: syntax, unknown property, bad parameter
         err.print(f"[red]查询失败 / query failed: {exc}[/red]")
         raise typer.Exit(EXIT_INPUT) from exc
     finally:

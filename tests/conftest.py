@@ -1,6 +1,7 @@
 """Fixtures: every store test runs on the embedded engine and on a real Neo4j 5 server.
 
-Neo4j comes from `NEO4J_TEST_URI` when set, otherwise from tools/neo4j/neo4jctl, which
+Neo4j comes from `NEO4J_TEST_URI` when set (a disposable database: the tests clear it, so they
+also need SAFETYKG_TEST_MAY_CLEAR=1), otherwise from tools/neo4j/neo4jctl, which
 starts Neo4j 5.26 Community from Maven Central jars when Java and Maven are present.
 Without them the Neo4j tests skip and say why; with REQUIRE_NEO4J=1 (CI) they fail.
 """
@@ -39,6 +40,10 @@ def _missing_neo4j(reason: str) -> None:
 def neo4j_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     external = os.environ.get("NEO4J_TEST_URI")
     if external:
+        # the tests delete everything in the database they use: never someone's real graph by accident
+        if os.environ.get("SAFETYKG_TEST_MAY_CLEAR") != "1":
+            pytest.fail("NEO4J_TEST_URI is set: the tests would wipe that database; confirm with SAFETYKG_TEST_MAY_CLEAR=1",
+                        pytrace=False)
         yield external
         return
     missing = [tool for tool in ("java", "mvn") if shutil.which(tool) is None]

@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 from safetykg.cli import app
 from safetykg.graph.store import ReadOnlyViolation, Store, StoreConfig, open_store
-from safetykg.loaders.load import LoadFailed, load_paths, validate_paths
+from safetykg.loaders.load import load_paths
 from safetykg.queries.report import diff_snapshots, snapshot
 from safetykg.queries.runner import (
     SEVERITIES,
@@ -528,14 +528,8 @@ def test_fixture_parity_every_audit(both_engines: list[Store]):
 
 # ---------------------------------------------------------------------------- the shipped dataset
 def _shipped_or_skip(store: Store) -> None:
-    batch, _ = validate_paths(store, [REPO / "data"])
-    if batch.errors:
-        listed = "\n".join(str(e) for e in batch.errors[:5])
-        pytest.skip(f"data/ does not validate yet ({len(batch.errors)} errors), e.g.:\n{listed}")
-    try:
-        load_paths(store, [REPO / "data"])
-    except LoadFailed as exc:  # pragma: no cover - validated just above
-        pytest.skip(f"data/ does not load: {exc}")
+    """The shipped data must validate and load: a failure here is a failure, not a skip."""
+    load_paths(store, [REPO / "data"])
 
 
 def _must_show(store: Store) -> None:

@@ -10,10 +10,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-pytest.importorskip("streamlit")
-pytest.importorskip("pyvis")
-
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from safetykg.dashboard import chain as chains  # noqa: E402
@@ -27,15 +23,6 @@ APP = REPO / "dashboard" / "app.py"
 TIMEOUT = 90
 
 
-def runner_available() -> bool:
-    try:
-        import safetykg.queries.runner  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-needs_runner = pytest.mark.skipif(not runner_available(), reason="safetykg.queries.runner is not there yet")
 
 
 @pytest.fixture(scope="module")
@@ -80,9 +67,8 @@ def test_overview_counts_charts_open_items_and_review(app: AppTest):
     assert metrics["发现问题"] == "293"  # the Review's own figure
     assert [t.label for t in app.tabs] == ["按年份", "按省份", "按类别"]
     assert "“回头看”" in texts(app)
-    if runner_available():
-        assert any("repeat-incidents" in str(df.value.get("id", [])) or "repeat-incidents" in df.value.to_string()
-                   for df in app.dataframe)
+    assert any("repeat-incidents" in str(df.value.get("id", [])) or "repeat-incidents" in df.value.to_string()
+               for df in app.dataframe)
 
 
 def test_english_switch(app: AppTest):
@@ -141,7 +127,6 @@ def test_accident_search_by_province_and_date(app: AppTest):
     assert "没有符合条件的事故" in texts(app)
 
 
-@needs_runner
 def test_audits_page_runs_draws_and_offers_downloads(app: AppTest):
     page(app, "page_audits.py")
     app.selectbox(key="audit_pick").set_value("repeat-incidents").run()

@@ -125,3 +125,89 @@ def test_cli_query_is_read_only(tmp_path: Path):
     query = "MATCH (a:Accident) WHERE a.id = $id RETURN a.name AS name"
     ok = _cli("query", query, "--param", "id=ACC-OK", "--format", "json", cwd=tmp_path)
     assert json.loads(ok.stdout) == [{"name": "正常事故"}]
+
+
+MORE_BAD_RECORDS = {
+    "not a number": ('{label: Accident, id: ACC-NAN, name: 坏数字, direct_loss_wan: nan, sources: [S1]}', "'direct_loss_wan'"),
+    "underscored integer": ('{label: Accident, id: ACC-US, name: 坏整数, deaths: "1_000", sources: [S1]}', "'deaths'"),
+    "relationship key on a node": ("{label: Accident, id: ACC-FROM, name: 多余键, from: S1, sources: [S1]}", "'from'"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(MORE_BAD_RECORDS))
+def test_values_yaml_or_numbers_would_mangle_are_refused(ladybug_store: Store, tmp_path: Path, case: str):
+    record, field = MORE_BAD_RECORDS[case]
+    with pytest.raises(LoadFailed) as failure:
+        load_paths(ladybug_store, [_bad_file(tmp_path, record)])
+    assert field in "\n".join(str(e) for e in failure.value.errors)
+
+
+def test_yaml_yes_no_words_stay_the_text_written(ladybug_store: Store, tmp_path: Path):
+    load_paths(ladybug_store, [_bad_file(tmp_path, "{label: Accident, id: ACC-NO, name: 否, kind: no, place: on, sources: [S1]}")])
+    rows = ladybug_store.run("MATCH (a:Accident {id: 'ACC-NO'}) RETURN a.kind AS kind, a.place AS place")
+    assert rows == [{"kind": "no", "place": "on"}]
+
+
+def _with_relationships(tmp_path: Path, *records: str) -> Path:
+    path = tmp_path / "rels.yaml"
+    extra = "\n  - {label: Enterprise, id: E1, name: 某公司, sources: [S1]}\nrelationships:\n"
+    path.write_text(GOOD + extra + "".join(f"  - {r}\n" for r in records), encoding="utf-8")
+    return path
+
+
+def test_links_derived_from_fields_cannot_be_loaded_as_records(ladybug_store: Store, tmp_path: Path):
+    path = _with_relationships(tmp_path, '{type: OCCURRED_IN, from: ACC-OK, to: "220000", sources: [S1]}')
+    with pytest.raises(LoadFailed) as failure:
+        load_paths(ladybug_store, [path])
+    assert "Accident.adcode" in str(failure.value.errors[0]) and "relationships #1" in str(failure.value.errors[0])
+
+
+def test_conflicting_duplicate_relationships_are_refused(ladybug_store: Store, tmp_path: Path):
+    path = _with_relationships(
+        tmp_path,
+        "{type: RESPONSIBLE_FOR, from: E1, to: ACC-OK, role: 甲, sources: [S1]}",
+        "{type: RESPONSIBLE_FOR, from: E1, to: ACC-OK, role: 乙, sources: [S1]}",
+    )
+    with pytest.raises(LoadFailed) as failure:
+        load_paths(ladybug_store, [path])
+    assert "field 'role'" in str(failure.value.errors[0])
+
+
+def test_unknown_endpoint_label_is_a_clear_error(ladybug_store: Store, tmp_path: Path):
+    path = _with_relationships(tmp_path, "{type: RESPONSIBLE_FOR, from: E1, from_label: Foo, to: ACC-OK, sources: [S1]}")
+    with pytest.raises(LoadFailed) as failure:
+        load_paths(ladybug_store, [path])
+    assert "field 'from'" in str(failure.value.errors[0])
+
+
+def test_a_write_that_fails_midway_leaves_the_graph_as_it_was(store: Store, tmp_path: Path):
+    good = tmp_path / "good.yaml"
+    good.write_text(GOOD, encoding="utf-8")
+    load_paths(store, [good])
+    before = store.counts()
+    with pytest.raises(Exception), store.transaction():  # noqa: B017 - any engine error will do
+        store.write("UNWIND $rows AS r MERGE (n:Enterprise {id: r.id})", {"rows": [{"id": "ENT-HALF"}]})
+        store.write("MATCH (n:Enterprise) RETURN n.no_such_property_anywhere + 'x' AS broken, 1 / 0 AS boom")
+    assert store.counts() == before
+
+
+READ_ONLY_BYPASSES = [
+    "LOAD FROM '/etc/passwd' (file_format='csv', delim=':') RETURN *",
+    "MATCH (`'`:Source) WITH count(*) AS c CREATE (x:Source {id: 'Z'}) RETURN c AS `'`",
+    "CALL db.labels() YIELD label CALL apoc.help('x') YIELD name RETURN name",
+    "USE neo4j MATCH (n) RETURN n",
+]
+
+
+@pytest.mark.parametrize("query", READ_ONLY_BYPASSES)
+def test_read_only_check_has_no_known_bypass(store: Store, query: str):
+    from safetykg.graph.store import ReadOnlyViolation
+
+    with pytest.raises(ReadOnlyViolation):
+        store.run(query)
+    assert store.run("MATCH (n:Source) RETURN count(n) AS c") == [{"c": 0}]
+
+
+def test_read_only_check_lets_reads_with_keyword_text_through(store: Store):
+    rows = store.run("MATCH (n:Source) WHERE n.title CONTAINS 'CREATE' OR n.title = $t RETURN count(n) AS `set`", {"t": "x"})
+    assert rows == [{"set": 0}]
