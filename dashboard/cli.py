@@ -9,6 +9,8 @@ from pathlib import Path
 
 import typer
 
+from ..graph.nxgraph import to_networkx
+
 APP = Path(__file__).resolve().with_name("app.py")
 
 
@@ -84,7 +86,7 @@ def register(app: typer.Typer) -> None:
         params = parse_params(param)
         store = open_or_exit(ctx, read_only=True)
         try:
-            full = subgraphs.whole_graph(store)
+            full = to_networkx(store)
             center = None
             if audit:
                 graph = subgraphs.audit_graph(store, audit, params, full)

@@ -13,10 +13,6 @@ from ..graph.store import Store
 from . import audits
 
 
-def whole_graph(store: Store) -> nx.MultiDiGraph:
-    return to_networkx(store)
-
-
 def resolve_node(graph: nx.MultiDiGraph, text: str) -> str | None:
     """`Label:key`, or a bare key when exactly one label has it (ids are unique across labels)."""
     text = text.strip()

@@ -48,6 +48,7 @@ class Gazetteer:
 
     regions: dict[str, Region] = field(default_factory=dict)
     by_name: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    names_of: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
 
     @classmethod
     def from_csv(cls, path: Path) -> Gazetteer:
@@ -64,6 +65,7 @@ class Gazetteer:
         self.regions[region.adcode] = region
         for name in {region.name, *aliases}:
             self.by_name[name].append(region.adcode)
+            self.names_of[region.adcode].add(name)
 
     def ancestors(self, adcode: str) -> list[str]:
         chain = []
@@ -87,16 +89,13 @@ class Gazetteer:
             ancestors = set(self.ancestors(code))
             named_ancestors = ancestors & found
             # an ambiguous short form (朝阳区) only counts when one of its ancestors is also named
-            ambiguous = any(len(self.by_name[n]) > 1 for n in self._names_of(code) if n in text)
+            ambiguous = any(len(self.by_name[n]) > 1 for n in self.names_of[code] if n in text)
             if ambiguous and not named_ancestors:
                 continue
             candidates.append((LEVEL_RANK[region.level], len(named_ancestors), code))
         if not candidates:
             return None
         return self.regions[max(candidates)[2]]
-
-    def _names_of(self, code: str) -> list[str]:
-        return [name for name, codes in self.by_name.items() if code in codes]
 
 
 @dataclass

@@ -110,23 +110,13 @@ def coerce(prop: Property, value: Any, check: _RecordCheck) -> Any:
         if kind == "int":
             if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
                 raise ValueError(f"not an integer: {value!r}")
-            if isinstance(value, str):
-                text = value.replace(",", "").strip()
-                if not INTEGER.match(text):
-                    raise ValueError(f"not an integer: {value!r}")
-                value = text
-            number = int(value)
+            number = int(_numeric_text(value, INTEGER, "an integer"))
             _check_min(prop, number)
             return number
         if kind == "float":
             if isinstance(value, bool):
                 raise ValueError(f"not a number: {value!r}")
-            if isinstance(value, str):
-                text = value.replace(",", "").strip()
-                if not DECIMAL.match(text):
-                    raise ValueError(f"not a number: {value!r}")
-                value = text
-            real = float(value)
+            real = float(_numeric_text(value, DECIMAL, "a number"))
             if not math.isfinite(real):
                 raise ValueError(f"not a finite number: {value!r}")
             _check_min(prop, real)
@@ -152,6 +142,17 @@ def coerce(prop: Property, value: Any, check: _RecordCheck) -> Any:
     except ValueError as exc:
         check.fail(name, str(exc))
         return None
+
+
+def _numeric_text(value: Any, shape: re.Pattern[str], what: str) -> Any:
+    """Numbers from CSV cells or quoted YAML arrive as text; only plain digits (commas allowed) pass,
+    so `nan`, `inf` and `1_000` never become numbers by Python's looser parsing."""
+    if not isinstance(value, str):
+        return value
+    text = value.replace(",", "").strip()
+    if not shape.match(text):
+        raise ValueError(f"not {what}: {value!r}")
+    return text
 
 
 def _check_min(prop: Property, number: float) -> None:
@@ -322,17 +323,12 @@ class Validator:
         columns = {c: props.get(c) for c, _ in rel.stored_columns()}
         bucket = batch.relationships[(rel.name, start_label, end_label)]
         existing = bucket.get((start, end))
-        merged_sources = list(dict.fromkeys((existing or {}).get("source_ids") or [])) + [
-            s for s in sources if s not in ((existing or {}).get("source_ids") or [])
-        ]
-        if existing:
-            for c, v in columns.items():
-                if v is not None and c != "source_ids":
-                    existing[c] = v
-            existing["source_ids"] = merged_sources
+        if existing is None:
+            bucket[(start, end)] = {"from_key": start, "to_key": end, **columns, "source_ids": list(dict.fromkeys(sources))}
             return
-        columns["source_ids"] = merged_sources
-        bucket[(start, end)] = {"from_key": start, "to_key": end, **columns}
+        # the same link stated twice (e.g. by two files): keep every value given and every source cited
+        existing.update({c: v for c, v in columns.items() if v is not None and c != "source_ids"})
+        existing["source_ids"] = list(dict.fromkeys([*existing["source_ids"], *sources]))
 
 class _Resolver:
     """Finds the label of an id: in this input first, then (once per id) in the stored graph."""

@@ -7,7 +7,6 @@ Exit codes: 0 success; 1 engine or runtime failure; 2 bad input (validation, usa
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -257,10 +256,6 @@ def extract(
         err.print(f"{len(draft['nodes'])} 条草稿 / draft records -> {out} (review before `safetykg load`)")
     else:
         print(text, end="")
-
-
-def run() -> None:  # pragma: no cover - console entry point alias
-    sys.exit(app())
 
 
 def _register_layers() -> None:

@@ -25,7 +25,7 @@ def sample_value(prop: Property, label: str) -> Any:
     if prop.type == "string_list":
         return ["货车载人", "第二项"]
     if prop.pattern == "^[0-9]{6}$":
-        return "220700" if prop.link else "220700"
+        return "220700"
     if prop.pattern == "^[0-9]{2}:[0-9]{2}$":
         return "05:30"
     if prop.pattern == "^[0-9A-Z]{18}$":
