@@ -3,10 +3,6 @@ FROM python:3.11-slim
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY safetykg safetykg
-COPY graph graph
-COPY loaders loaders
-COPY queries queries
-COPY dashboard dashboard
 RUN pip install --no-cache-dir ".[dashboard]"
 COPY data data
 EXPOSE 8501

@@ -1,3 +1,3 @@
-from safetykg.cli import app
+from safetykg.cli.main import app
 
 app()

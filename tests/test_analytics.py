@@ -341,7 +341,7 @@ def test_reload_keeps_derived_properties(store: Store):
 
 @pytest.mark.parametrize("engine", ["ladybug", "neo4j"])
 def test_cli_analyze(engine: str, tmp_path: Path, request: pytest.FixtureRequest):
-    from safetykg.cli import app
+    from safetykg.cli.main import app
 
     if engine == "neo4j":
         uri = request.getfixturevalue("neo4j_uri")

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from safetykg.cli import app
+from safetykg.cli.main import app
 from safetykg.graph.store import ReadOnlyViolation, Store, StoreConfig, open_store
 from safetykg.loaders.load import load_paths
 from safetykg.queries.report import diff_snapshots, snapshot

@@ -19,7 +19,7 @@ from safetykg.graph.store import StoreConfig, open_store  # noqa: E402
 from .browser.smallgraph import ACCIDENT, ROAD_1, ROAD_2, TRICKY, load_small  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
-APP = REPO / "dashboard" / "app.py"
+APP = REPO / "safetykg" / "dashboard" / "app.py"
 TIMEOUT = 90
 
 

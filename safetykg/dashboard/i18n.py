@@ -1,7 +1,7 @@
 """Every UI string of the dashboard, Chinese first, English on request.
 
 One dict, one lookup function: pages never hard-code user-facing text. Names of labels,
-relationship types and properties come from graph/schema.yaml (its zh/en fields).
+relationship types and properties come from safetykg/graph/schema.yaml (its zh/en fields).
 """
 
 from __future__ import annotations

@@ -29,7 +29,7 @@ def render_schema_markdown(schema: Schema) -> str:
     out = [
         "# 模式参考 / Schema reference",
         "",
-        "_Generated from `graph/schema.yaml` by `safetykg schema-docs`; do not edit by hand._",
+        "_Generated from `safetykg/graph/schema.yaml` by `safetykg schema-docs`; do not edit by hand._",
         "",
         "## 节点 / Node labels",
         "",

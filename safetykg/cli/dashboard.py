@@ -11,7 +11,7 @@ import typer
 
 from ..graph.nxgraph import to_networkx
 
-APP = Path(__file__).resolve().with_name("app.py")
+APP = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
 
 
 def streamlit_command(port: int, host: str) -> list[str]:
@@ -40,7 +40,7 @@ def register(app: typer.Typer) -> None:
         host: str = typer.Option("127.0.0.1", "--host", help="address to listen on"),
     ) -> None:
         """仪表盘 / Serve the Streamlit dashboard (read-only) on http://HOST:PORT."""
-        from safetykg.cli import open_or_exit, settings
+        from .common import open_or_exit, settings
 
         # Fail here, with the CLI's exit codes, if the graph is missing or unreachable.
         open_or_exit(ctx, read_only=True).close()
@@ -73,9 +73,8 @@ def register(app: typer.Typer) -> None:
         lang: str = typer.Option("zh", "--lang", help="html only: zh or en"),
     ) -> None:
         """导出 / Export the graph, an audit's subgraph or a node's neighbourhood."""
-        from safetykg.cli import EXIT_INPUT, EXIT_RUNTIME, err, open_or_exit, parse_params
-
-        from . import audits, export, subgraphs
+        from ..dashboard import audits, export, subgraphs
+        from .common import EXIT_INPUT, EXIT_RUNTIME, err, open_or_exit, parse_params
 
         if fmt not in export.FORMATS:
             raise typer.BadParameter(f"--format must be one of {', '.join(export.FORMATS)}")

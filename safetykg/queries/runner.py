@@ -1,4 +1,4 @@
-"""Saved audit queries: parse the `queries/*.cypher` files, validate them, run them on any Store.
+"""Saved audit queries: parse the `safetykg/queries/*.cypher` files, validate them, run them on any Store.
 
 An audit file is a metadata header of `// key: value` comment lines followed by the rows
 query, and optionally a `// ---- subgraph` section (edges for drawing: src, src_label, rel,

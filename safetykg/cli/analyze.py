@@ -9,9 +9,8 @@ from typing import Any
 
 import typer
 
-from ..output import to_markdown
-from .analytics import AnalyticsResult, analyze_graph, pull_graph, replace_recurrences, top_actors, write_analytics
-from .recurrence import (
+from ..graph.analytics import AnalyticsResult, analyze_graph, pull_graph, replace_recurrences, top_actors, write_analytics
+from ..graph.recurrence import (
     DEFAULT_OPERATOR_WINDOW_DAYS,
     DEFAULT_SHORT_INTERVAL_DAYS,
     DEFAULT_WINDOW_DAYS,
@@ -24,6 +23,7 @@ from .recurrence import (
     derive_links,
     read_accidents,
 )
+from ..output import to_markdown
 
 
 def _iso(value: str | None, option: str) -> str:
@@ -175,7 +175,7 @@ def register(app: typer.Typer) -> None:
         top: int = typer.Option(10, "--top", min=1, help="how many departments/enterprises to list"),
     ) -> None:
         """重复发生关联与断链分析 / Derive RECURRENCE_OF links, run the networkx analytics, write back, report."""
-        from ..cli import EXIT_RUNTIME, err, open_or_exit, settings
+        from .common import EXIT_RUNTIME, err, open_or_exit, settings
 
         chosen = fmt or (settings(ctx).fmt if settings(ctx).fmt in ("md", "json") else "md")
         if chosen not in ("md", "json"):

@@ -1,0 +1,1 @@
+"""The command line, on top of every other part: nothing in the package imports it."""
