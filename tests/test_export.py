@@ -201,14 +201,13 @@ def test_cli_around_stdout_and_errors(small_dir: Path):
     assert missing.exit_code == 2
     bad = runner.invoke(cli, ["--data-dir", str(small_dir), "export", "--format", "png", "-o", "-"])
     assert bad.exit_code == 2
-    if subgraphs.audits.runner() is not None:
-        unknown = runner.invoke(cli, ["--data-dir", str(small_dir), "export", "--format", "json",
-                                      "--audit", "no-such-audit", "-o", "-"])
-        assert unknown.exit_code == 2
-        pair = runner.invoke(cli, ["--data-dir", str(small_dir), "export", "--format", "json", "--audit",
-                                   "repeat-incidents", "--param", "window_days=365", "-o", "-"])
-        assert pair.exit_code == 0, pair.output
-        assert {f"Accident:{ROAD_1}", f"Accident:{ROAD_2}"} <= {n["id"] for n in json.loads(pair.stdout)["nodes"]}
+    unknown = runner.invoke(cli, ["--data-dir", str(small_dir), "export", "--format", "json",
+                                  "--audit", "no-such-audit", "-o", "-"])
+    assert unknown.exit_code == 2
+    pair = runner.invoke(cli, ["--data-dir", str(small_dir), "export", "--format", "json", "--audit",
+                               "repeat-incidents", "--param", "window_days=365", "-o", "-"])
+    assert pair.exit_code == 0, pair.output
+    assert {f"Accident:{ROAD_1}", f"Accident:{ROAD_2}"} <= {n["id"] for n in json.loads(pair.stdout)["nodes"]}
 
 
 def test_dashboard_command_fails_fast_without_a_graph(tmp_path: Path):
