@@ -19,7 +19,7 @@ import pytest
 from typer.testing import CliRunner
 
 from safetykg.cli.main import app as cli  # noqa: E402
-from safetykg.dashboard import export, network, subgraphs  # noqa: E402
+from safetykg.dashboard import export, network  # noqa: E402
 from safetykg.graph.nxgraph import to_networkx  # noqa: E402
 from safetykg.graph.schema import load_schema  # noqa: E402
 from safetykg.graph.store import StoreConfig, open_store  # noqa: E402
