@@ -175,6 +175,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     # console page
     "cypher": ("只读 Cypher 查询", "Read-only Cypher query"),
     "cypher_params": ("参数（JSON 对象）", "Parameters (a JSON object)"),
+    "console_picture": ("查询返回的节点及其之间的关系。", "The nodes the query returned and the relationships among them."),
     "bad_params": ("参数必须是 JSON 对象", "Parameters must be a JSON object"),
     "query_failed": ("查询失败", "Query failed"),
     "bad_audit_params": ("参数有误", "Bad parameter"),
