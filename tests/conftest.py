@@ -12,6 +12,7 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -46,6 +47,11 @@ def neo4j_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                         pytrace=False)
         yield external
         return
+    yield from _private_neo4j(tmp_path_factory)
+
+
+def _private_neo4j(tmp_path_factory: pytest.TempPathFactory, password: str | None = None) -> Iterator[str]:
+    """Start a private Neo4j 5.26 from the shared jars, yield its bolt URI, stop it; auth on when a password is given."""
     missing = [tool for tool in ("java", "mvn") if shutil.which(tool) is None]
     if missing:
         _missing_neo4j(f"{' and '.join(missing)} not found (needed to run Neo4j from Maven jars)")
@@ -61,10 +67,13 @@ def neo4j_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         _missing_neo4j(f"neo4jctl fetch failed:\n{fetched.stdout}\n{fetched.stderr}")
     home = tmp_path_factory.mktemp("neo4j-home")
     (home / "lib").symlink_to(shared / "lib", target_is_directory=True)
-    env = {**os.environ, "NEO4J_PORT": str(port), "SAFETYKG_NEO4J_HOME": str(home)}
-    started = subprocess.run(
-        [str(NEO4JCTL), "start", "--port", str(port)], env=env, capture_output=True, text=True, timeout=900
-    )
+    # PYTHON: neo4jctl's readiness probe and password set-up use the neo4j driver of this interpreter
+    env = {**os.environ, "NEO4J_PORT": str(port), "SAFETYKG_NEO4J_HOME": str(home), "PYTHON": sys.executable}
+    args = [str(NEO4JCTL), "start", "--port", str(port)]
+    if password is not None:
+        env.update(NEO4J_PASSWORD=password, SAFETYKG_NEO4J_HEAP="256m")
+        args.append("--auth")
+    started = subprocess.run(args, env=env, capture_output=True, text=True, timeout=900)
     if started.returncode != 0:
         _missing_neo4j(f"neo4jctl start failed:\n{started.stdout}\n{started.stderr}")
     uri = f"bolt://127.0.0.1:{port}"
@@ -72,6 +81,15 @@ def neo4j_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield uri
     finally:
         subprocess.run([str(NEO4JCTL), "stop"], env=env, capture_output=True, text=True, timeout=120)
+
+
+NEO4J_AUTH_PASSWORD = "right-horse-battery"
+
+
+@pytest.fixture(scope="session")
+def neo4j_auth_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A second private server with authentication on (password NEO4J_AUTH_PASSWORD), for the credential tests."""
+    yield from _private_neo4j(tmp_path_factory, NEO4J_AUTH_PASSWORD)
 
 
 SERVERS_UNDER_TEST: list[str] = []

@@ -9,7 +9,7 @@ from typing import Any
 import networkx as nx
 import streamlit as st
 
-from ..graph.ladybug_store import StoreMissing
+from ..graph.errors import NoGraphYet
 from ..output import to_csv, to_json, to_markdown
 from . import data, network
 from .export import rows_to_excel
@@ -37,7 +37,7 @@ def require_store() -> data.StoreHolder:
     holder = data.holder()
     try:
         holder.store()
-    except StoreMissing:
+    except NoGraphYet:
         st.error(tr("no_graph"))
         st.stop()
     except Exception as exc:  # engine unreachable, bad credentials, locked store
