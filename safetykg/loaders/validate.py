@@ -271,8 +271,9 @@ class Validator:
                 row = _properties(label.properties, record, check)
                 sources = _sources_of(record, check, label.sourced)
                 row["source_ids"] = sources
-                if label.name == "Source" and not (row.get("url") or row.get("doc_no")):
-                    check.fail("url", "来源需有网址或文号 / a Source needs a url or a doc_no")
+                if label.name == "Source" and not _locatable(row):
+                    check.fail("url", "来源需有网址或文号(或官方文件的发文机关) / a Source needs a url, a doc_no, "
+                                      "or for an official document with neither published, its issuing office")
                 if not check.ok:
                     continue
                 previous_label = label_of.get(key)
@@ -479,3 +480,12 @@ def _guess_id(record: RawRecord) -> str | None:
 
 def _malformed(exc: BaseException) -> str:
     return f"无法读取的记录 / malformed record ({type(exc).__name__}: {_shown(str(exc))})"
+
+
+def _locatable(row: dict[str, Any]) -> bool:
+    """A Source must let a reader find the document: a url or a 文号; an official notice or report whose
+    office published neither is cited by issuing office and title (its `note` says what was searched)."""
+    if row.get("url") or row.get("doc_no"):
+        return True
+    return bool(row.get("publisher")) and row.get("reliability") == "official" and row.get("kind") in (
+        "notice", "report", "law")
