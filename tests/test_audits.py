@@ -46,13 +46,13 @@ REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "audits"
 FIXTURE_NAMES = (
     "accountability", "criminal", "crossprov", "repeat", "relapse", "measures", "approvals", "blindspots",
-    "scorecard", "review",
+    "scorecard", "review", "gaps",
 )
 AUDIT_IDS = {
     "unexecuted-penalties", "licence-not-revoked", "undisciplined-officials", "stalled-criminal-cases",
     "cross-province-accountability-breaks", "repeat-incidents", "short-interval-relapse", "rectification-overdue",
     "resumed-before-rectified", "approval-chain-failures", "regulatory-blind-spots", "department-scorecard",
-    "review-findings-by-category",
+    "review-findings-by-category", "accountability-gaps",
 }
 D = "2020-09-30"
 

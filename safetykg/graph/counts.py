@@ -7,6 +7,7 @@ keeps the shipped file equal to it, so the mapping cannot drift between Python a
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -95,44 +96,67 @@ _GAPS_HEADER = """\
 //   published = the published count, unnamed = the difference. A gap usually means the list was never
 //   published or not yet entered; ask the discipline body, court or safety regulator for the list. Measures
 //   without a one-to-one named counterpart (overall totals, organisational handling, transfers) are not listed.
+// param: as_of date today 基准日 / reference date (counts published after it are ignored)
 // row_key: count_id
-// order: unnamed desc, accident_id, count_id
+// count_zh: x = 点名不全的公布统计数；y = 可对应点名对象的公布统计总数
+// count_en: x = published counts not named in full; y = published counts with a named counterpart
 """
 
 
-def _branch(measure: Measure, body: str) -> str:
-    assert measure.named is not None
-    where = f"\nWHERE {measure.named.where}" if measure.named.where else ""
-    return (
-        "MATCH (c:AccountabilityCount)-[:COUNTED_FOR]->(a:Accident)\n"
-        f"WHERE c.measure = '{measure.name}' AND c.within_id IS NULL\n"
-        f"OPTIONAL MATCH {measure.named.match}{where}\n"
-        "WITH c, a, count(DISTINCT x.id) AS named\n" + body
-    )
+_VARIABLE = re.compile(r"[(\[]([a-z][A-Za-z0-9_]*)\s*:")
+
+
+def _numbered(pattern: NamedPattern, n: int) -> tuple[str, str | None]:
+    """The pattern with its variables other than `a` suffixed by n, so several can follow each other."""
+    match, where = pattern.match, pattern.where
+    for var in sorted(set(_VARIABLE.findall(match)) - {"a"}):
+        rename = re.compile(rf"\b{var}\b")
+        match = rename.sub(f"{var}{n}", match)
+        where = rename.sub(f"{var}{n}", where) if where else where
+    return match, where
+
+
+def _named_prefix(measures: dict[str, Measure]) -> str:
+    """Every top-level count known by `as_of`, with `named` computed by its measure's declared pattern.
+
+    One OPTIONAL MATCH per measure, each guarded by `c.measure`, keeps it a single portable query
+    (no UNION, no subquery) whose rows, subgraph and count sections share the same prefix."""
+    mapped = [m for m in measures.values() if m.named is not None]
+    names = ", ".join(f"'{m.name}'" for m in mapped)
+    lines = [
+        "MATCH (c:AccountabilityCount)-[:COUNTED_FOR]->(a:Accident)",
+        f"WHERE c.within_id IS NULL AND c.measure IN [{names}]",
+        "  AND (c.stated_day IS NULL OR c.stated_day <= $as_of_day)",
+    ]
+    carried: list[str] = []
+    for n, measure in enumerate(mapped, start=1):
+        assert measure.named is not None
+        match, where = _numbered(measure.named, n)
+        condition = f"c.measure = '{measure.name}'" + (f" AND {where}" if where else "")
+        lines.append(f"OPTIONAL MATCH {match}")
+        lines.append(f"WHERE {condition}")
+        # an aggregate may not be combined with other values in the same projection on LadybugDB
+        lines.append(f"WITH c, a, {''.join(k + ', ' for k in carried)}count(DISTINCT x{n}.id) AS n{n}")
+        carried.append(f"n{n}")
+    lines.append(f"WITH c, a, {' + '.join(carried)} AS named")
+    return "\n".join(lines) + "\n"
 
 
 def gaps_audit_text(measures: dict[str, Measure] | None = None) -> str:
     """The full text of safetykg/queries/accountability-gaps.cypher, generated from the declaration."""
     measures = measures if measures is not None else load_measures()
-    mapped = [m for m in measures.values() if m.named is not None]
-    rows_body = (
+    prefix = _named_prefix(measures)
+    rows = prefix + (
         "WHERE named < c.count\n"
         "RETURN a.id AS accident_id, a.name AS accident, c.id AS count_id, c.measure AS measure,\n"
-        "       c.count AS published, named, c.count - named AS unnamed, c.stated_date AS stated_date,\n"
-        "       c.source_ids AS sources"
+        "       c.count AS published, named AS named, c.count - named AS unnamed, c.stated_date AS stated_date,\n"
+        "       c.source_ids AS sources\n"
+        "ORDER BY unnamed DESC, accident_id, count_id"
     )
-    subgraph_body = (
+    subgraph = prefix + (
         "WHERE named < c.count\n"
         "RETURN c.id AS src, 'AccountabilityCount' AS src_label, 'COUNTED_FOR' AS rel, a.id AS dst,\n"
         "       'Accident' AS dst_label, c.name AS src_name, a.name AS dst_name"
     )
-    rows = "\nUNION ALL\n".join(_branch(m, rows_body) for m in mapped)
-    subgraph = "\nUNION ALL\n".join(_branch(m, subgraph_body) for m in mapped)
-    # No count section: a single-row total over UNION ALL branches is not in the portable subset.
-    return (
-        _GAPS_HEADER
-        + rows
-        + "\n\n// ---- subgraph\n"
-        + subgraph
-        + "\n"
-    )
+    count = prefix + "RETURN sum(CASE WHEN named < c.count THEN 1 ELSE 0 END) AS x, count(c) AS y"
+    return f"{_GAPS_HEADER}{rows}\n\n// ---- subgraph\n{subgraph}\n\n// ---- count\n{count}\n"
