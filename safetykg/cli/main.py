@@ -13,7 +13,7 @@ from ..graph.schema import load_schema
 from ..graph.store import ReadOnlyViolation
 from ..loaders.load import LoadFailed, load_paths
 from ..loaders.records import RecordFileError
-from ..output import FORMATS, print_rows
+from ..output import FORMATS, print_readable, print_rows
 from .common import EXIT_INPUT, EXIT_RUNTIME, FormatOption, Settings, err, open_or_exit, output_format, parse_params
 
 app = typer.Typer(
@@ -115,7 +115,7 @@ def query(
         raise typer.Exit(EXIT_INPUT) from exc
     finally:
         store.close()
-    print_rows(rows, output_format(ctx, fmt))
+    print_readable(rows, output_format(ctx, fmt))
 
 
 @app.command()

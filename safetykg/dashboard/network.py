@@ -28,45 +28,12 @@ DEFAULT_LIMIT = 300
 DEFAULT_HEIGHT = 620
 FONT_FACE = '"Noto Sans CJK SC","Source Han Sans SC","WenQuanYi Micro Hei","Microsoft YaHei","PingFang SC",sans-serif'
 RECURRENCE = "RECURRENCE_OF"
-RECURRENCE_COLOUR = "#e6194b"
+STATUS_CLASS_ORDER = ("closed", "open", "failed", "unknown", "none")  # legend order; names and colours in schema.yaml
 
-LABEL_COLOURS: dict[str, str] = {
-    "Accident": "#d62728",
-    "Enterprise": "#1f77b4",
-    "Person": "#9467bd",
-    "Department": "#2ca02c",
-    "Investigation": "#ff7f0e",
-    "Penalty": "#8c564b",
-    "Discipline": "#e377c2",
-    "CriminalCase": "#17becf",
-    "Measure": "#bcbd22",
-    "Approval": "#7f7f7f",
-    "Review": "#393b79",
-    "Finding": "#ad494a",
-    "Region": "#9edae5",
-    "Source": "#c7c7c7",
-}
-OTHER_COLOUR = "#aaaaaa"
 
-# Status groups: done (closed), pending (open, still moving), failed (closed without effect), unknown.
-STATUS_GROUPS: dict[str, str] = {
-    "executed": "done", "verified": "done", "final": "done", "judged": "done",
-    "recommended": "pending", "decided": "pending", "ordered": "pending", "filed": "pending",
-    "detained": "pending", "arrested": "pending", "prosecuted": "pending",
-    "not_executed": "failed", "not_done": "failed", "stalled": "failed", "unenforceable": "failed",
-    "not_prosecuted": "failed",
-    "unknown": "unknown",
-}
-STATUS_COLOURS: dict[str, str] = {
-    "done": "#2ca02c", "pending": "#ff9f1c", "failed": "#d62728", "unknown": "#8c8c8c", "none": "#d9d9d9",
-}
-STATUS_NAMES: dict[str, tuple[str, str]] = {
-    "done": ("已落实/已判决", "done / judged"),
-    "pending": ("进行中", "in progress"),
-    "failed": ("未落实/停滞", "not done / stalled"),
-    "unknown": ("不详", "unknown"),
-    "none": ("无状态", "no status"),
-}
+def recurrence_colour() -> str:
+    return load_schema().rel_colour(RECURRENCE) or "#D55E00"
+
 
 _HIDDEN_PROPS = {"label", "key", "source_ids"}
 _URL_SCHEME = re.compile(r"https?://", re.IGNORECASE)
@@ -85,26 +52,16 @@ class Picture:
 
 # --- what a node looks like ------------------------------------------------------------
 
-def node_status(attrs: dict[str, Any]) -> str | None:
-    """The status that decides the colour: the latest check wins over the recorded status."""
-    for prop in ("checked_status", "status", "stage"):
-        value = attrs.get(prop)
-        if value:
-            return str(value)
-    return None
-
-
 def status_group(attrs: dict[str, Any]) -> str:
-    status = node_status(attrs)
-    if status is None:
-        return "none"
-    return STATUS_GROUPS.get(status, "unknown")
+    """closed / open / failed / unknown / none, from the schema's status classes (latest check first)."""
+    return load_schema().node_status_class(str(attrs.get("label", "")), attrs)
 
 
 def node_colour(attrs: dict[str, Any], colour_by: str = "label") -> str:
+    schema = load_schema()
     if colour_by == "status":
-        return STATUS_COLOURS[status_group(attrs)]
-    return LABEL_COLOURS.get(str(attrs.get("label", "")), OTHER_COLOUR)
+        return schema.status_colour(status_group(attrs))
+    return schema.label_colour(str(attrs.get("label", "")))
 
 
 def node_caption(attrs: dict[str, Any], node: str, width: int = 16) -> str:
@@ -166,20 +123,20 @@ def cut_down(graph: nx.MultiDiGraph, limit: int, center: str | None = None) -> t
 
 
 def legend_items(graph: nx.MultiDiGraph, colour_by: str = "label", lang: str = "zh") -> list[tuple[str, str, str]]:
+    schema = load_schema()
     items: list[tuple[str, str, str]] = []
     if colour_by == "status":
         groups = {status_group(d) for _, d in graph.nodes(data=True)}
-        for group in STATUS_COLOURS:
+        for group in STATUS_CLASS_ORDER:
             if group in groups:
-                zh, en = STATUS_NAMES[group]
-                items.append((en if lang == "en" else zh, STATUS_COLOURS[group], "node"))
+                items.append((schema.status_class_name(group, lang), schema.status_colour(group), "node"))
     else:
         labels = {str(d.get("label", "")) for _, d in graph.nodes(data=True)}
-        for label, colour in LABEL_COLOURS.items():
+        for label in schema.labels:
             if label in labels:
-                items.append((label_name(label, lang), colour, "node"))
+                items.append((label_name(label, lang), schema.label_colour(label), "node"))
     if any(d.get("type") == RECURRENCE for _, _, d in graph.edges(data=True)):
-        items.append((t("recurrence", lang), RECURRENCE_COLOUR, "edge"))
+        items.append((t("recurrence", lang), recurrence_colour(), "edge"))
     return items
 
 
@@ -225,7 +182,7 @@ def render(
         if label_edges:
             options["label"] = caption
         if rel == RECURRENCE:
-            options.update({"color": RECURRENCE_COLOUR, "width": 4, "dashes": True})
+            options.update({"color": recurrence_colour(), "width": 4, "dashes": True})
         else:
             options.update({"color": "#9a9a9a", "width": 1})
         net.add_edge(str(src), str(dst), **options)

@@ -19,7 +19,7 @@ def render() -> None:
     st.title(ui.tr("page_exports"))
     ui.require_store()
     st.caption(ui.tr("exports_caption"))
-    scopes = ["all", "around"] + (["audit"] if audits.runner() is not None else [])
+    scopes = ["all", "around", "audit"]
     scope = st.radio(ui.tr("scope"), scopes, format_func=lambda s: ui.tr(f"scope_{s}"), horizontal=True, key="exp_scope")
     fmt = st.selectbox(ui.tr("format"), export.FORMATS, key="exp_format")
     limit = network.DEFAULT_LIMIT
