@@ -27,7 +27,7 @@ OPTIONAL MATCH (a)-[:INVESTIGATED_BY]->(:Investigation)-[:RECOMMENDS]->(:Discipl
 WHERE c.measure = 'party_government_disciplined' AND x2.role = 'official'
 WITH c, a, n1, count(DISTINCT x2.id) AS n2
 OPTIONAL MATCH (a)-[:LED_TO]->(:CriminalCase)<-[:DEFENDANT_IN]-(x3:Person)
-WHERE c.measure = 'sent_to_judicial' AND x3.role = 'official'
+WHERE c.measure = 'sent_to_judicial'
 WITH c, a, n1, n2, count(DISTINCT x3.id) AS n3
 OPTIONAL MATCH (a)-[:LED_TO]->(:CriminalCase)<-[:DEFENDANT_IN]-(x4:Person)
 WHERE c.measure = 'criminal_measures'
@@ -77,7 +77,7 @@ OPTIONAL MATCH (a)-[:INVESTIGATED_BY]->(:Investigation)-[:RECOMMENDS]->(:Discipl
 WHERE c.measure = 'party_government_disciplined' AND x2.role = 'official'
 WITH c, a, n1, count(DISTINCT x2.id) AS n2
 OPTIONAL MATCH (a)-[:LED_TO]->(:CriminalCase)<-[:DEFENDANT_IN]-(x3:Person)
-WHERE c.measure = 'sent_to_judicial' AND x3.role = 'official'
+WHERE c.measure = 'sent_to_judicial'
 WITH c, a, n1, n2, count(DISTINCT x3.id) AS n3
 OPTIONAL MATCH (a)-[:LED_TO]->(:CriminalCase)<-[:DEFENDANT_IN]-(x4:Person)
 WHERE c.measure = 'criminal_measures'
@@ -125,7 +125,7 @@ OPTIONAL MATCH (a)-[:INVESTIGATED_BY]->(:Investigation)-[:RECOMMENDS]->(:Discipl
 WHERE c.measure = 'party_government_disciplined' AND x2.role = 'official'
 WITH c, a, n1, count(DISTINCT x2.id) AS n2
 OPTIONAL MATCH (a)-[:LED_TO]->(:CriminalCase)<-[:DEFENDANT_IN]-(x3:Person)
-WHERE c.measure = 'sent_to_judicial' AND x3.role = 'official'
+WHERE c.measure = 'sent_to_judicial'
 WITH c, a, n1, n2, count(DISTINCT x3.id) AS n3
 OPTIONAL MATCH (a)-[:LED_TO]->(:CriminalCase)<-[:DEFENDANT_IN]-(x4:Person)
 WHERE c.measure = 'criminal_measures'
