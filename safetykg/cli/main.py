@@ -201,9 +201,10 @@ def _register_layers() -> None:
     """Each layer owns its subcommands; the main CLI only gathers them."""
     from .analyze import register as register_analyze
     from .audit import register as register_audit
+    from .coverage import register as register_coverage
     from .dashboard import register as register_dashboard
 
-    for register in (register_audit, register_analyze, register_dashboard):
+    for register in (register_audit, register_analyze, register_dashboard, register_coverage):
         register(app)
 
 
