@@ -16,12 +16,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from ..extras import as_missing_extra
 from ..graph.engines import engine_for
 from ..graph.errors import StoreConfigError, StoreError
+from ..graph.readonly import ReadOnlyViolation, check_user_query
 from ..graph.schema import load_schema
-from ..graph.store import ReadOnlyViolation
 from ..loaders.load import LoadFailed, load_paths
 from ..loaders.records import RecordFileError
-from ..output import FORMATS, print_rows
-from . import analyze, audit, dashboard
+from ..output import FORMATS, print_readable, print_rows
+from . import analyze, audit, coverage, dashboard
 from .common import (
     EXIT_INPUT,
     EXIT_RUNTIME,
@@ -134,6 +134,11 @@ def query(
 ) -> None:
     """只读查询 / Run a read-only Cypher query with parameters."""
     params = parse_params(param, json_values=True)
+    try:
+        check_user_query(cypher)  # before opening anything: a refused query touches no store
+    except ReadOnlyViolation as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(EXIT_INPUT) from exc
     store = open_or_exit(ctx, read_only=True)
     try:
         rows = store.run(cypher, params)
@@ -148,7 +153,7 @@ def query(
         raise typer.Exit(EXIT_INPUT) from exc
     finally:
         store.close()
-    print_rows(rows, output_format(ctx, fmt))
+    print_readable(rows, output_format(ctx, fmt))
 
 
 @app.command()
@@ -228,6 +233,7 @@ def extract(
 app.add_typer(audit.audit_app, name="audit")
 analyze.register(app)
 dashboard.register(app)
+coverage.register(app)
 
 
 def run() -> None:
