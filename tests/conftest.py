@@ -8,11 +8,14 @@ Without them the Neo4j tests skip and say why; with REQUIRE_NEO4J=1 (CI) they fa
 
 from __future__ import annotations
 
+import inspect
 import os
+import re
 import shutil
 import socket
 import subprocess
 import sys
+import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -133,3 +136,77 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
 def ladybug_store(tmp_path: Path) -> Iterator[Store]:
     with open_store(StoreConfig(data_dir=tmp_path / "graph")) as engine_store:
         yield engine_store
+
+
+# ---------------------------------------------------------------------------- markers by what a test needs
+# unit: no engine, no Java, no browser (`pytest -m unit` runs in well under a minute);
+# engine: opens a graph (embedded and/or Neo4j); neo4j: needs the Neo4j server; browser: real Chromium.
+# Applied here, so a new test is marked without effort: browser by folder, neo4j and engine by the
+# fixtures it asks for or by what its code (and the fixtures and module helpers it uses) calls.
+# A test marked unit that opens a store anyway fails, naming the fix.
+ENGINE_FIXTURES = {"store", "ladybug_store", "both_engines"}
+NEO4J_FIXTURES = {"neo4j_uri", "neo4j_version", "neo4j_auth_uri", "both_engines"}
+ENGINE_CALLS = re.compile(
+    r"\b(open_store|make_store|load_paths|bulk_load|LadybugStore|Neo4jStore|GraphDatabase|StoreHolder|AppTest)\b"
+    r"|[\"']load[\"']|\"-m\", \"safetykg\""
+)
+
+
+def _code_of(obj: object) -> str:
+    try:
+        return textwrap.dedent(inspect.getsource(obj))  # type: ignore[arg-type]
+    except (OSError, TypeError):
+        return ""
+
+
+def _reaches_an_engine(item: pytest.Function) -> bool:
+    """Whether the test's code, its fixtures' code or the module helpers they call open a graph."""
+    module = item.module
+    seen: set[str] = set()
+    todo: list[object] = [item.function]
+    todo += [d.func for defs in item._fixtureinfo.name2fixturedefs.values() for d in defs
+             if getattr(d.func, "__module__", "").startswith("tests")]
+    while todo:
+        code = _code_of(todo.pop())
+        if ENGINE_CALLS.search(code):
+            return True
+        for name in set(re.findall(r"\b([A-Za-z_]\w*)\s*\(", code)) - seen:
+            seen.add(name)
+            helper = getattr(module, name, None)
+            if inspect.isfunction(helper) and getattr(helper, "__module__", "").startswith("tests"):
+                todo.append(helper)
+    return False
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if not isinstance(item, pytest.Function):
+            continue
+        names = set(item.fixturenames)
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if "browser" in item.path.parts or item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.browser)
+            continue
+        on_neo4j = "neo4j" in (params.get("store"), params.get("engine"))  # the engine-parametrised fixture or test
+        uses_neo4j = bool(names & NEO4J_FIXTURES) or on_neo4j or bool(item.get_closest_marker("neo4j"))
+        if uses_neo4j:
+            item.add_marker(pytest.mark.neo4j)
+        if uses_neo4j or names & ENGINE_FIXTURES or item.get_closest_marker("engine") or _reaches_an_engine(item):
+            item.add_marker(pytest.mark.engine)
+        else:
+            item.add_marker(pytest.mark.unit)
+
+
+@pytest.fixture(autouse=True)
+def _unit_tests_open_no_store(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A guard, not a stand-in: a test collected as unit that opens a store fails and says how to mark it."""
+    if request.node.get_closest_marker("unit") is None:
+        return
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError(
+            f"{request.node.nodeid} is marked unit but opens a store: mark it @pytest.mark.engine "
+            "(or use the store fixture) so `pytest -m unit` stays engine-free"
+        )
+
+    monkeypatch.setattr(Store, "__init__", refuse)
