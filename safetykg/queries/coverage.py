@@ -83,7 +83,8 @@ _PARTS: tuple[_Part, ...] = (
           "WHERE i.approved_date IS NOT NULL OR i.published_date IS NOT NULL "
           "RETURN a.id AS id, min(coalesce(i.approved_date, i.published_date)) AS v"),
     _Part("report_doc", "MATCH (a:Accident)-[:INVESTIGATED_BY]->(i:Investigation) "
-          "WHERE i.report_doc_no IS NOT NULL RETURN a.id AS id, min(i.report_doc_no) AS v"),
+          "WHERE i.approval_doc_no IS NOT NULL OR i.report_doc_no IS NOT NULL "
+          "RETURN a.id AS id, min(coalesce(i.approval_doc_no, i.report_doc_no)) AS v"),
     _Part("counts", "MATCH (c:AccountabilityCount)-[:COUNTED_FOR]->(a:Accident) "
           "RETURN a.id AS id, count(c) AS v"),
     _Part("count_sources", "MATCH (c:AccountabilityCount)-[:COUNTED_FOR]->(a:Accident) "
@@ -112,6 +113,7 @@ COLUMNS_ZH: dict[str, str] = {
     "investigation": "调查",
     "lead": "牵头部门",
     "report_date": "报告批复/公布",
+    "report_doc": "批复/报告文号",
     "counts": "公布统计",
     "named_of_published": "点名/公布",
     "persons": "被处理人员",
@@ -154,6 +156,7 @@ def coverage_rows(store: Store) -> list[Row]:
                 "investigation": has_investigation,
                 "lead": value["lead"],
                 "report_date": value["report_date"],
+                "report_doc": value["report_doc"],
                 "counts": counts_n,
                 "named_of_published": f"{named}/{published}" if published else None,
                 "persons": int(value["persons"] or 0),
