@@ -32,16 +32,21 @@ def accountability_counts(store: Store, accident_id: str) -> list[Row]:
         {"accident_id": accident_id},
     )
     named_cache: dict[tuple[str, bool], int | None] = {}
+    subject_of = {c["count_id"]: c["subject"] for c in counts}
     rows: list[Row] = []
     for count in counts:
         measure = measures[count["measure"]]
         key = (measure.name, count["subject"] == "official")
-        if key not in named_cache:
+        if not _nameable(count, subject_of):
+            named: int | None = None
+        elif key not in named_cache:
             query = named_count_query(measure, officials_only=key[1])
             named_cache[key] = (
                 None if query is None else int(store.run(query, {"accident_id": accident_id})[0]["named"])
             )
-        named = named_cache[key]
+            named = named_cache[key]
+        else:
+            named = named_cache[key]
         rows.append(
             {
                 **count,
@@ -55,6 +60,18 @@ def accountability_counts(store: Store, accident_id: str) -> list[Row]:
     order = {r["count_id"]: i for i, r in enumerate(rows)}
     rows.sort(key=lambda r: (order.get(r["within_id"] or r["count_id"], 0), r["within_id"] is not None, r["count_id"]))
     return rows
+
+
+def _nameable(count: Row, subject_of: dict[str, Any]) -> bool:
+    """Whether named items can be matched to this count at all.
+
+    A top-level count: yes. A part ("其中…"): only when it narrows its parent to officials ("of the 20
+    convicted, 7 officials"), which the role of a named person can show; a part by grade, by type of
+    sanction within the same officials, or by other breakdowns cannot be matched and stays empty."""
+    if count["within_id"] is None:
+        return True
+    return bool(count["subject"] == "official" and subject_of.get(count["within_id"]) != "official"
+                and count["grade"] is None)
 
 
 def named_of_published(counts: Iterable[Row]) -> tuple[int, int]:
