@@ -9,8 +9,8 @@ import typer
 from neo4j.exceptions import ServiceUnavailable, SessionExpired
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from ..graph.readonly import ReadOnlyViolation, check_user_query
 from ..graph.schema import load_schema
-from ..graph.store import ReadOnlyViolation
 from ..loaders.load import LoadFailed, load_paths
 from ..loaders.records import RecordFileError
 from ..output import FORMATS, print_readable, print_rows
@@ -101,6 +101,11 @@ def query(
 ) -> None:
     """只读查询 / Run a read-only Cypher query with parameters."""
     params = parse_params(param)
+    try:
+        check_user_query(cypher)  # before opening anything: a refused query touches no store
+    except ReadOnlyViolation as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(EXIT_INPUT) from exc
     store = open_or_exit(ctx, read_only=True)
     try:
         rows = store.run(cypher, params)
