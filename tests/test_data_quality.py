@@ -177,9 +177,9 @@ def test_secondary_only_records_are_the_known_ones(shipped: Store):
 
 
 if __name__ == "__main__" and "--write-allowlist" in sys.argv:
-    with open_store(StoreConfig(data_dir=Path(sys.argv[-1]) if sys.argv[-1] != "--write-allowlist"
-                                else Path("/tmp/safetykg-quality-graph"))) as graph:
-        graph.clear()
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as scratch, open_store(StoreConfig(data_dir=Path(scratch) / "graph")) as graph:
         load_paths(graph, [DATA])
         header = ("# Records whose every source is a mirror or secondary aggregator (tests/test_data_quality.py).\n"
                   "# Regenerate after a data change: python tests/test_data_quality.py --write-allowlist\n")
