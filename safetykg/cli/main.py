@@ -244,5 +244,5 @@ def run() -> None:
         missing = as_missing_extra(exc)
         if missing is None:
             raise
-        err.print(f"[red]{missing}[/red]", highlight=False, soft_wrap=True)
+        fail(str(missing))  # prints the install line
         sys.exit(EXIT_INPUT)
