@@ -29,7 +29,7 @@ REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "audits"
 FIXTURE_NAMES = (
     "accountability", "criminal", "crossprov", "repeat", "relapse", "measures", "approvals", "blindspots",
-    "scorecard", "review",
+    "scorecard", "review", "gaps",
 )
 
 

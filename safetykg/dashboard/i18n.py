@@ -89,6 +89,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "matches_n": ("找到 {n} 项", "{n} found"),
     "no_match": ("没有找到匹配的对象。", "Nothing matches."),
     "open_network": ("在网络图中查看", "Show in the network"),
+    "open_entity": ("打开此对象的页面", "Open this node's page"),
     "open_chain": ("查看完整问责链条", "Open the whole accountability chain"),
     "links": ("关联", "Links"),
     "own_sources": ("来源（仅本对象及其关系引用的）", "Sources (only those its own facts cite)"),
@@ -185,6 +186,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "format": ("格式", "Format"),
     "node_id": ("节点编号（标签:键，如 Accident:ACC-…）", "Node id (Label:key, e.g. Accident:ACC-…)"),
     "generate": ("生成", "Generate"),
+    "center_by_name": ("按名称查找中心节点", "Find the centre node by name"),
+    "export_failed": ("导出失败", "Export failed"),
+    "made_on": ("生成日期：{day}", "Made on {day}"),
+    "and_more": ("等（另 {n} 项）", "and {n} more"),
     "generating": ("正在生成…", "Generating…"),
     "download": ("下载 {name}", "Download {name}"),
     "exports_caption": (
@@ -198,6 +203,8 @@ STRINGS: dict[str, tuple[str, str]] = {
         "图中共有 {total} 个节点，超过上限 {limit}，仅显示{how}的 {shown} 个。",
         "The graph has {total} nodes, more than the limit of {limit}; showing the {shown} {how}.",
     ),
+    "explore_hint": ("单击节点展开其相邻节点，右键隐藏节点，拖动节点可固定位置。",
+                     "Click a node to expand its neighbours, right-click to hide it, drag to pin it."),
     "cut_by_degree": ("连接最多", "best connected"),
     "cut_by_depth": ("离中心最近、连接最多", "nearest to the centre, then best connected"),
 }

@@ -8,40 +8,18 @@ URL: `audits?audit=<id>`; the sidebar filters narrow rows that name an accident.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import streamlit as st
 
 from safetykg.dashboard import audits, data, export, filterbar, state, subgraphs, ui
 from safetykg.dashboard.i18n import label_name
+from safetykg.dashboard.params import param_widgets
 from safetykg.graph.store import Store
 from safetykg.queries.runner import AuditParamError
 
 RESULT_KEY = "audit_result"
 ACCIDENT_COLUMNS = ("accident_id", "earlier_id", "later_id")
-
-
-def widget(audit: audits.Audit, param: audits.AuditParam, lang: str) -> Any:
-    """A widget of the parameter's declared type, captioned with its declared name; the runner coerces it."""
-    caption = audits.param_caption(param, lang)
-    help_text = param.description or None
-    default = audits.default_of(param)
-
-    def make(key: str) -> Any:
-        if param.type == "date":
-            return st.date_input(caption, min_value=dt.date(1949, 1, 1), key=key, help=help_text)
-        if param.type == "int":
-            return st.number_input(caption, step=1, key=key, help=help_text)
-        if param.type == "list":
-            return st.text_area(f"{caption} — {ui.tr('list_hint')}", key=key, help=help_text)
-        return st.text_input(caption, key=key, help=help_text)
-
-    start = "\n".join(default) if param.type == "list" else default
-    value = state.keep(f"audit.{audit.id}.{param.name}", make, default=start)
-    if param.type == "list":
-        return [line.strip() for line in str(value).splitlines() if line.strip()]
-    return value
 
 
 def in_view(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -87,7 +65,7 @@ def render() -> None:
     with st.form(f"audit_form_{audit.id}"):
         if audit.params:
             st.markdown(f"**{ui.tr('params')}**")
-        values = {p.name: widget(audit, p, lang) for p in audit.params}
+        values = param_widgets(audit, lang)
         submitted = st.form_submit_button(ui.tr("run"), type="primary")
     if submitted:
         try:
@@ -141,7 +119,7 @@ def render() -> None:
         graph = subgraphs.edges_graph(data.full_graph(), result["sub"])
     ui.picture(graph, colour_by=colour_by)
     title = f"{audits.audit_title(audit, lang)}（{shown}）" if shown else audits.audit_title(audit, lang)
-    payload = export.export_bytes(graph, "html", lang=lang, title=title)
+    payload = export.export_bytes(graph, "html", lang=lang, title=title, details=ui.picture_details(graph))
     st.download_button(
         ui.tr("download", name=f"audit-{audit.id}.html"), payload, f"audit-{audit.id}.html", "text/html",
         key=f"dl-{audit.id}-html", on_click="ignore",

@@ -10,7 +10,7 @@ from urllib.parse import quote
 import networkx as nx
 import streamlit as st
 
-from ..graph.ladybug_store import StoreMissing
+from ..graph.errors import NoGraphYet
 from ..graph.schema import load_schema
 from ..output import to_csv, to_json, to_markdown
 from ..queries.vocabulary import load_vocabulary
@@ -71,7 +71,7 @@ def require_store() -> data.StoreHolder:
     holder = data.holder()
     try:
         holder.store()
-    except StoreMissing:
+    except NoGraphYet:
         st.error(tr("no_graph"))
         st.stop()
     except Exception as exc:  # engine unreachable, bad credentials, locked store
@@ -121,10 +121,12 @@ def picture(
     limit: int = network.DEFAULT_LIMIT,
     center: str | None = None,
     height: int = 560,
+    reserve: nx.MultiDiGraph | None = None,
 ) -> network.Picture:
     """Draw a graph on the page (offline pyvis in an iframe), with the cut-down note and the legend."""
     with st.spinner(tr("drawing")):
-        shown = network.render(graph, lang=lang(), colour_by=colour_by, limit=limit, center=center, height=height)
+        shown = network.render(graph, lang=lang(), colour_by=colour_by, limit=limit, center=center, height=height,
+                               reserve=reserve)
     if shown.note:
         st.warning(shown.note)
     st.caption(tr("graph_size", n=shown.shown_nodes, m=shown.shown_edges))
@@ -188,3 +190,32 @@ def counts_table(node: str, lang: str) -> None:
     ])
 
 
+def plain_value(value: Any) -> str:
+    """A parameter value as text (dates ISO, lists joined)."""
+    if isinstance(value, (list, tuple)):
+        return "、".join(str(v) for v in value)
+    if hasattr(value, "isoformat"):
+        return str(value.isoformat())
+    return "" if value is None else str(value)
+
+
+def picture_details(graph: nx.MultiDiGraph, max_sources: int = 30) -> list[str]:
+    """Lines for an exported picture's head: when it was made and the sources its nodes and links cite."""
+    import datetime as dt
+
+    ids: set[str] = set()
+    for _, attrs in graph.nodes(data=True):
+        ids.update(attrs.get("source_ids") or [])
+    for _, _, attrs in graph.edges(data=True):
+        ids.update(attrs.get("source_ids") or [])
+    known = data.sources()
+    lines = [tr("made_on", day=dt.date.today().isoformat())]
+    titles = []
+    for source_id in sorted(ids)[:max_sources]:
+        source = known.get(source_id, {})
+        extra = "，".join(str(v) for v in (source.get("doc_no"), source.get("publisher")) if v)
+        titles.append(f"{source.get('title') or source_id}" + (f"（{extra}）" if extra else ""))
+    if titles:
+        more = f" {tr('and_more', n=len(ids) - max_sources)}" if len(ids) > max_sources else ""
+        lines.append(tr("sources") + "：" + "；".join(titles) + more)
+    return lines
