@@ -18,7 +18,7 @@ from ..graph.engines import engine_for
 from ..graph.errors import StoreConfigError, StoreError
 from ..graph.readonly import ReadOnlyViolation, check_user_query
 from ..graph.schema import load_schema
-from ..loaders.load import LoadFailed, load_paths
+from ..loaders.load import LoadFailed, UnknownField, load_paths
 from ..loaders.records import RecordFileError
 from ..output import FORMATS, print_readable, print_rows
 from . import analyze, audit, coverage, dashboard
@@ -67,9 +67,13 @@ def main(
 def load(
     ctx: typer.Context,
     paths: list[Path] = typer.Argument(..., help="record files or directories (YAML, JSON, CSV)"),
-    dry_run: bool = typer.Option(False, "--dry-run", help="validate only; write nothing"),
+    dry_run: bool = typer.Option(False, "--dry-run", help="validate and print what would change; write nothing"),
+    replace: bool = typer.Option(False, "--replace", help="records are complete: fields they omit are cleared"),
+    blank: list[str] = typer.Option([], "--blank", help="clear this field where a record omits it (FIELD or Label.FIELD; repeatable)"),
 ) -> None:
-    """加载记录 / Validate record files and load them; nothing is written if any record is bad."""
+    """加载记录 / Validate record files and load them; nothing is written if any record is bad.
+
+    A reload keeps the stored value of every field a record omits; `--replace` or `--blank FIELD` clears them."""
     store = open_or_exit(ctx)
     try:
         with Progress(
@@ -81,7 +85,10 @@ def load(
             def advance(done: int, total: int) -> None:
                 bar.update(task, completed=done, total=total)
 
-            report = load_paths(store, paths, dry_run=dry_run, progress=advance)
+            report = load_paths(store, paths, dry_run=dry_run, progress=advance, replace=replace, blank=blank)
+    except UnknownField as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(EXIT_INPUT) from exc
     except (LoadFailed, RecordFileError) as exc:
         errors = exc.errors if isinstance(exc, LoadFailed) else [exc]
         for error in errors:
@@ -99,7 +106,14 @@ def load(
     finally:
         store.close()
     verb = "已校验 / validated" if dry_run else "已加载 / loaded"
-    err.print(f"{verb}: {report.files} files, {report.nodes} nodes, {report.relationships} relationships")
+    changed = [c for c in report.changes if not c.empty]
+    if dry_run:
+        for change in changed:
+            print("\n".join(change.lines()))
+    kept = sum(len(c.kept) for c in report.changes)
+    err.print(f"{verb}: {report.files} files, {report.nodes} nodes, {report.relationships} relationships; "
+              f"{len(changed)} records {'would change' if dry_run else 'changed'}"
+              + (f", {kept} omitted fields kept (--replace / --blank to clear)" if kept else ""))
 
 
 @app.command()
