@@ -9,6 +9,7 @@ import typer
 from neo4j.exceptions import ServiceUnavailable, SessionExpired
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from ..graph.recurrence import refresh_recurrences
 from ..graph.schema import load_schema
 from ..graph.store import ReadOnlyViolation
 from ..loaders.load import LoadFailed, load_paths
@@ -54,6 +55,8 @@ def load(
                 bar.update(task, completed=done, total=total)
 
             report = load_paths(store, paths, dry_run=dry_run, progress=advance)
+            if not dry_run:  # the recurrence audits read RECURRENCE_OF: derive it by the default rules now
+                refresh_recurrences(store)
     except (LoadFailed, RecordFileError) as exc:
         errors = exc.errors if isinstance(exc, LoadFailed) else [exc]
         for error in errors:
