@@ -100,6 +100,8 @@ class Schema:
     version: int
     labels: dict[str, Label]
     relationships: dict[str, RelType]
+    # label -> stored columns the saved audits filter on (a date property means its day ordinal)
+    indexes: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def label(self, name: str) -> Label:
         return self.labels[name]
@@ -164,7 +166,14 @@ def parse_schema(document: dict[str, Any]) -> Schema:
             properties=props,
             derived=bool(spec.get("derived", False)),
         )
-    return Schema(version=int(document.get("version", 1)), labels=labels, relationships=rels)
+    indexes: dict[str, tuple[str, ...]] = {}
+    for name, props in (document.get("indexes") or {}).items():
+        label = labels.get(str(name))
+        by_name = label.properties if label else {}
+        indexes[str(name)] = tuple(
+            (by_name[p].day_name or p) if p in by_name else str(p) for p in (props or [])
+        )
+    return Schema(version=int(document.get("version", 1)), labels=labels, relationships=rels, indexes=indexes)
 
 
 @lru_cache(maxsize=1)
@@ -206,6 +215,12 @@ def check_schema(schema: Schema) -> list[str]:
                     problems.append(f"{label.name}.{prop.name}: link to unknown type {prop.link.type}")
                 elif not rel.allows(label.name, prop.link.to):
                     problems.append(f"{label.name}.{prop.name}: {prop.link.type} does not allow {label.name}->{prop.link.to}")
+    for name, columns in schema.indexes.items():
+        if name not in schema.labels:
+            problems.append(f"indexes: unknown label {name}")
+            continue
+        stored = {c for c, _ in schema.labels[name].stored_columns()}
+        problems.extend(f"indexes: {name}.{c} is not a stored column" for c in columns if c not in stored)
     for rel in schema.relationships.values():
         if not IDENTIFIER.match(rel.name):
             problems.append(f"relationship {rel.name!r} is not an identifier")
