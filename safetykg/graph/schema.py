@@ -215,12 +215,12 @@ def check_schema(schema: Schema) -> list[str]:
                     problems.append(f"{label.name}.{prop.name}: link to unknown type {prop.link.type}")
                 elif not rel.allows(label.name, prop.link.to):
                     problems.append(f"{label.name}.{prop.name}: {prop.link.type} does not allow {label.name}->{prop.link.to}")
-    for name, columns in schema.indexes.items():
-        if name not in schema.labels:
-            problems.append(f"indexes: unknown label {name}")
+    for indexed, wanted in schema.indexes.items():
+        if indexed not in schema.labels:
+            problems.append(f"indexes: unknown label {indexed}")
             continue
-        stored = {c for c, _ in schema.labels[name].stored_columns()}
-        problems.extend(f"indexes: {name}.{c} is not a stored column" for c in columns if c not in stored)
+        stored = {c for c, _ in schema.labels[indexed].stored_columns()}
+        problems.extend(f"indexes: {indexed}.{c} is not a stored column" for c in wanted if c not in stored)
     for rel in schema.relationships.values():
         if not IDENTIFIER.match(rel.name):
             problems.append(f"relationship {rel.name!r} is not an identifier")
