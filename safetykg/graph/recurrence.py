@@ -498,6 +498,40 @@ DELETE = (
 )
 
 
+ANY_STORED = "MATCH (:Accident)-[e:RECURRENCE_OF]->(:Accident) RETURN e.days AS days LIMIT 1"
+BULK_LINKS = 10_000
+
+
+def _link_row(link: Link, computed: str, computed_day: int) -> dict[str, Any]:
+    return {
+        "from_key": link.from_id,
+        "to_key": link.to_id,
+        "rule": link.rule,
+        "rules": list(link.rules),
+        "days": link.days,
+        "basis": list(link.basis),
+        "explanation": link.explanation,
+        "computed_date": computed,
+        "computed_day": computed_day,
+        "source_ids": [],
+        "note": link.note,
+    }
+
+
+def _copy_links(store: Store, links: Sequence[Link], computed: str, computed_day: int) -> None:
+    import tempfile
+    from pathlib import Path
+
+    from .bulkfiles import BulkWriter
+
+    with tempfile.TemporaryDirectory(prefix="safetykg-links-") as tmp:
+        writer = BulkWriter(store.schema, Path(tmp) / "links")
+        for link in links:
+            writer.rel("RECURRENCE_OF", "Accident", "Accident", link.from_id, link.to_id,
+                       _link_row(link, computed, computed_day))
+        store.bulk_copy(writer.close())
+
+
 @dataclass
 class ApplyReport:
     kept: int = 0
@@ -534,6 +568,11 @@ def apply_recurrences(
     report = ApplyReport()
     rel = store.schema.rel("RECURRENCE_OF")
     accident = store.schema.label("Accident")
+    if store.supports_bulk_copy and len(links) >= BULK_LINKS and not store.run(ANY_STORED):
+        # a first derivation on a bulk-loaded graph: the engine's COPY, not row-by-row MERGE
+        _copy_links(store, links, computed, computed_day)
+        report.created = len(links)
+        return report
     with store.transaction():
         existing: dict[tuple[str, str], list[Row]] = defaultdict(list)
         for row in store.run(STORED):
@@ -558,22 +597,7 @@ def apply_recurrences(
         if stale:
             store.write(DELETE, {"rows": [{"from_key": a, "to_key": b} for a, b in sorted(stale)]})
         if rewrite:
-            rows_out = [
-                {
-                    "from_key": link.from_id,
-                    "to_key": link.to_id,
-                    "rule": link.rule,
-                    "rules": list(link.rules),
-                    "days": link.days,
-                    "basis": list(link.basis),
-                    "explanation": link.explanation,
-                    "computed_date": computed,
-                    "computed_day": computed_day,
-                    "source_ids": [],
-                    "note": link.note,
-                }
-                for link in rewrite
-            ]
+            rows_out = [_link_row(link, computed, computed_day) for link in rewrite]
             store.upsert_relationships(rel, accident, accident, rows_out)
     return report
 

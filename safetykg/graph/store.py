@@ -19,6 +19,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from .bulkfiles import BulkFiles
 from .schema import Label, RelType, Schema, load_schema
 
 Row = dict[str, Any]
@@ -39,6 +40,10 @@ _NOT_CODE = re.compile(
     r"`(?:[^`]|``)*`|'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|//[^\n]*|/\*.*?\*/|\.\s*[A-Za-z_][A-Za-z0-9_]*",
     re.DOTALL,
 )
+
+
+class BulkTargetNotEmpty(RuntimeError):
+    """A native bulk copy appends without merging, so it only runs into an empty graph."""
 
 
 class ReadOnlyViolation(ValueError):
@@ -105,6 +110,9 @@ class Store(ABC):
     """Engine-neutral graph access. Subclasses implement five primitives."""
 
     engine: str = "?"
+    # An engine that reads bulk files itself (`bulk_copy`) into an empty graph; others take the
+    # same files through batched UNWIND writes (`loaders/bulk.py`).
+    supports_bulk_copy: bool = False
 
     def __init__(self, schema: Schema | None = None, batch_size: int = DEFAULT_BATCH_SIZE) -> None:
         self.schema = schema or load_schema()
@@ -131,6 +139,10 @@ class Store(ABC):
 
     @abstractmethod
     def server_version(self) -> str: ...
+
+    def bulk_copy(self, files: BulkFiles) -> int:
+        """Copy a bulk directory with the engine's own loader; returns the rows copied."""
+        raise NotImplementedError(f"{self.engine} has no native bulk copy; use loaders.bulk.bulk_load")
 
     # --- shared behaviour -------------------------------------------------
     def __enter__(self) -> Store:
