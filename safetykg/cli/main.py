@@ -1,21 +1,40 @@
-"""The `safetykg` command line: load, stats, query, and the command groups of the other modules here."""
+"""The `safetykg` command line: load, stats, query, and the command groups of the other modules here.
+
+The top of the package: it imports every layer, nothing imports it. `run` is the installed entry
+point; it turns a missing optional dependency anywhere into exit 2 and the install line.
+"""
 
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import typer
-from neo4j.exceptions import ServiceUnavailable, SessionExpired
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from ..extras import as_missing_extra
+from ..graph.engines import engine_for
+from ..graph.errors import StoreConfigError, StoreError
+from ..graph.readonly import ReadOnlyViolation, check_user_query
 from ..graph.recurrence import refresh_recurrences
 from ..graph.schema import load_schema
-from ..graph.store import ReadOnlyViolation
 from ..loaders.load import LoadFailed, load_paths
 from ..loaders.records import RecordFileError
-from ..output import FORMATS, print_rows
-from .common import EXIT_INPUT, EXIT_RUNTIME, FormatOption, Settings, err, open_or_exit, output_format, parse_params
+from ..output import FORMATS, print_readable, print_rows
+from . import analyze, audit, coverage, dashboard
+from .common import (
+    EXIT_INPUT,
+    EXIT_RUNTIME,
+    FormatOption,
+    Settings,
+    err,
+    exit_code_for,
+    fail,
+    open_or_exit,
+    output_format,
+    parse_params,
+)
 
 app = typer.Typer(
     help="safetykg — 生产安全事故问责知识图谱 / accountability knowledge graph of China's major accidents",
@@ -26,13 +45,22 @@ app = typer.Typer(
 @app.callback()
 def main(
     ctx: typer.Context,
-    uri: str = typer.Option(None, "--uri", help="Neo4j URI (bolt://, neo4j://, neo4j+s://); default: $NEO4J_URI, else the embedded engine"),
+    uri: str = typer.Option(
+        None, "--uri",
+        help="store address: bolt:// or neo4j:// (+s, +ssc) for Neo4j, a directory or file: for the embedded graph; "
+        "default: $NEO4J_URI, else the embedded engine. Passwords only via $NEO4J_PASSWORD",
+    ),
     data_dir: Path = typer.Option(None, "--data-dir", help="embedded graph directory; default: $SAFETYKG_DATA_DIR or ./.safetykg/graph"),
     fmt: str = typer.Option("table", "--format", "-f", help="output: table | json | csv | md"),
     batch_size: int = typer.Option(1000, "--batch-size", help="rows per UNWIND batch when writing"),
 ) -> None:
     if fmt not in FORMATS:
         raise typer.BadParameter(f"--format must be one of {', '.join(FORMATS)}")
+    if uri:
+        try:
+            engine_for(uri)
+        except StoreConfigError as exc:
+            raise fail(str(exc)) from None
     ctx.obj = Settings(uri, data_dir, fmt, batch_size)
 
 
@@ -63,6 +91,11 @@ def load(
             err.print(f"[red]错误 / error:[/red] {error}", highlight=False, soft_wrap=True)
         err.print(f"[red]{len(errors)} 个错误，未写入任何数据 / {len(errors)} error(s); nothing was written[/red]")
         raise typer.Exit(EXIT_INPUT) from exc
+    except StoreError as exc:
+        raise fail(f"写入失败，已回滚 / write failed and was rolled back: {exc}", exit_code_for(exc)) from None
+    except ImportError as exc:
+        missing = as_missing_extra(exc)
+        raise fail(str(missing or exc), EXIT_INPUT if missing else EXIT_RUNTIME) from None
     except Exception as exc:
         err.print(f"[red]写入失败，已回滚 / write failed and was rolled back: {exc}[/red]")
         raise typer.Exit(EXIT_RUNTIME) from exc
@@ -103,14 +136,19 @@ def query(
     fmt: str = FormatOption,
 ) -> None:
     """只读查询 / Run a read-only Cypher query with parameters."""
-    params = parse_params(param)
+    params = parse_params(param, json_values=True)
+    try:
+        check_user_query(cypher)  # before opening anything: a refused query touches no store
+    except ReadOnlyViolation as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(EXIT_INPUT) from exc
     store = open_or_exit(ctx, read_only=True)
     try:
         rows = store.run(cypher, params)
     except ReadOnlyViolation as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(EXIT_INPUT) from exc
-    except (ServiceUnavailable, SessionExpired, OSError) as exc:
+    except (StoreError, OSError) as exc:
         err.print(f"[red]图数据库不可用 / engine unavailable: {exc}[/red]")
         raise typer.Exit(EXIT_RUNTIME) from exc
     except Exception as exc:  # a query the engine rejects: syntax, unknown property, bad parameter
@@ -118,7 +156,7 @@ def query(
         raise typer.Exit(EXIT_INPUT) from exc
     finally:
         store.close()
-    print_rows(rows, output_format(ctx, fmt))
+    print_readable(rows, output_format(ctx, fmt))
 
 
 @app.command()
@@ -212,14 +250,19 @@ def extract(
         print(text, end="")
 
 
-def _register_layers() -> None:
-    """Each layer owns its subcommands; the main CLI only gathers them."""
-    from .analyze import register as register_analyze
-    from .audit import register as register_audit
-    from .dashboard import register as register_dashboard
-
-    for register in (register_audit, register_analyze, register_dashboard):
-        register(app)
+app.add_typer(audit.audit_app, name="audit")
+analyze.register(app)
+dashboard.register(app)
+coverage.register(app)
 
 
-_register_layers()
+def run() -> None:
+    """The installed `safetykg` command: the app, with a missing optional dependency explained, exit 2."""
+    try:
+        app()
+    except ImportError as exc:
+        missing = as_missing_extra(exc)
+        if missing is None:
+            raise
+        err.print(f"[red]{missing}[/red]", highlight=False, soft_wrap=True)
+        sys.exit(EXIT_INPUT)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Callable, Mapping
-from pathlib import Path
 from typing import Any, TypeVar
 
 import networkx as nx
@@ -33,10 +32,7 @@ class StoreHolder:
 
     def stamp(self) -> float | None:
         """The embedded store's last modification (its files' newest mtime); None for Neo4j."""
-        if self.config.uri:
-            return None
-        base = Path(self.config.data_dir) / "safetykg.lbug"
-        times = [p.stat().st_mtime for p in (base, Path(f"{base}.wal")) if p.exists()]
+        times = [p.stat().st_mtime for p in self.config.store_files() if p.exists()]
         return max(times) if times else None
 
     def version(self) -> str:
@@ -114,3 +110,19 @@ def _engine(version: str) -> str:
 
 def engine() -> str:
     return _engine(holder().version())
+
+
+SOURCES = (
+    "MATCH (s:Source) RETURN s.id AS id, s.title AS title, s.url AS url, s.doc_no AS doc_no, "
+    "s.publisher AS publisher, s.published_date AS published_date"
+)
+
+
+@st.cache_data(show_spinner=False, max_entries=4, ttl=600)
+def _sources(version: str) -> dict[str, dict[str, Any]]:
+    return {str(r["id"]): r for r in holder().run(SOURCES)}
+
+
+def sources() -> dict[str, dict[str, Any]]:
+    """Every source by id (title, URL, 文号, publisher, date), for naming what a fact cites."""
+    return _sources(holder().version())

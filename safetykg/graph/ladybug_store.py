@@ -7,6 +7,7 @@ the schema, explicit transactions, and a read-only mode for the dashboard.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -16,12 +17,27 @@ import ladybug
 
 from .bulkfiles import ARRAY_DELIMITER, BulkFile, BulkFiles
 from .ddl import LADYBUG_TYPES, ladybug_ddl
+from .errors import NoGraphYet, StoreConfigError, StoreLocked
 from .schema import Schema
 from .store import BulkTargetNotEmpty, Row, Store, StoreConfig
 
+StoreMissing = NoGraphYet  # the name this module used before the store layer had neutral errors
+_HELD_BY = re.compile(r"held by PID (\d+)")
 
-class StoreMissing(FileNotFoundError):
-    """A read-only open of a graph that was never built."""
+
+def _open_database(path: Path, read_only: bool) -> ladybug.Database:
+    """Open the database file; another process holding it for writing becomes StoreLocked."""
+    try:
+        return ladybug.Database(str(path), read_only=read_only)
+    except RuntimeError as exc:
+        if "Could not set lock" not in str(exc):
+            raise
+        pid = _HELD_BY.search(str(exc))
+        holder = f"PID {pid.group(1)}" if pid else "another process"
+        raise StoreLocked(
+            f"图数据库正被另一进程使用 / the graph {path} is in use by {holder}; "
+            "wait for it to finish (a load or analyze) and try again"
+        ) from exc
 
 
 def _load_subquery(item: BulkFile) -> str:
@@ -46,14 +62,18 @@ class LadybugStore(Store):
 
     def __init__(self, config: StoreConfig, schema: Schema | None = None) -> None:
         super().__init__(schema, config.batch_size)
-        self.path = Path(config.data_dir) / "safetykg.lbug"
+        path = config.store_path()
+        assert path is not None, "an embedded store needs a directory, not a server URI"
+        self.path = path
         self.read_only = config.read_only
+        if self.path.parent.exists() and not self.path.parent.is_dir():
+            raise StoreConfigError(f"不是目录 / not a directory: {self.path.parent} (--data-dir names the graph's directory)")
         if self.read_only and not self.path.exists():
-            raise StoreMissing(
+            raise NoGraphYet(
                 f"没有找到图数据库 / no graph at {self.path}: run `safetykg load data/` first"
             )
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = ladybug.Database(str(self.path), read_only=self.read_only)
+        self._db = _open_database(self.path, self.read_only)
         self._conn = ladybug.Connection(self._db)
         self._in_tx = False
         if not self.read_only:

@@ -47,12 +47,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..graph.engines import ENGINE_NAMES
 from ..graph.store import ReadOnlyViolation, Store, assert_read_only
 
 QUERIES_DIR = Path(__file__).resolve().parent
 SEVERITIES = ("high", "medium", "low")
 PARAM_TYPES = ("date", "int", "string", "list")
-ENGINES = ("neo4j", "ladybug")
+ENGINES = ENGINE_NAMES  # variant file names follow the store layer's engine registry
 REQUIRED_KEYS = ("id", "title_zh", "title_en", "severity", "explains_zh", "explains_en")
 SINGLE_KEYS = (*REQUIRED_KEYS, "row_key", "order", "count_zh", "count_en")
 SUBGRAPH_COLUMNS = ("src", "src_label", "rel", "dst", "dst_label")
