@@ -97,6 +97,17 @@ def worker(args: argparse.Namespace) -> dict[str, Any]:
             audits[audit.id] = {"median_ms": round(statistics.median(times) * 1000, 1),
                                 "max_ms": round(max(times) * 1000, 1), "total_rows": result.total}
         out["audits"] = audits
+        if args.increment:
+            from safetykg.graph.schema import load_schema
+            from safetykg.loaders.bulk import add_files
+            from safetykg.loaders.synthetic import write_files
+
+            extra = write_files(load_schema(), Path(tempfile.mkdtemp(prefix="safetykg-increment-")) / "files",
+                                args.increment, seed=11, batch="T")
+            began = time.perf_counter()
+            _, applied = add_files(store, extra)
+            out["increment_s"] = round(time.perf_counter() - began, 2)
+            out["increment_links"] = applied.created
     out["client_peak_rss_mib"] = round(peak_rss_mib(), 1)
     if args.data:
         out["disk_mib"] = round(disk_mib(Path(args.data)), 1)
@@ -226,6 +237,7 @@ def render(results: dict[str, Any]) -> str:
         ]
         for key, name in (("load_s", "load s"), ("rows_per_s", "rows/s"), ("derive_s", "recurrence derive s"),
                           ("links", "RECURRENCE_OF links"), ("analyze_s", "analyze s"),
+                          ("increment_s", "add 1k accidents + re-derive s"),
                           ("client_peak_rss_mib", "client peak RSS MiB"), ("server_peak_rss_mib", "Neo4j JVM peak RSS MiB"),
                           ("disk_mib", "size on disk MiB")):
             lines.append(f"| {name} | {_cell(lady.get(key))} | {_cell(admin.get(key))} | "
@@ -246,6 +258,10 @@ def render(results: dict[str, Any]) -> str:
 
 # ------------------------------------------------------------------ main
 def generate(size: int, root: Path) -> dict[str, Any]:
+    """Write the bulk files (in a child process, for its own peak RSS); reused when already there."""
+    stats = root.with_name(root.name + ".generate.json")
+    if (root / "manifest.json").is_file() and stats.is_file():
+        return dict(json.loads(stats.read_text(encoding="utf-8")))
     script = ("import json,resource,sys,time;from pathlib import Path;from safetykg.graph.schema import load_schema;"
               "from safetykg.loaders.synthetic import write_files;t=time.perf_counter();"
               "f=write_files(load_schema(),Path(sys.argv[2]),int(sys.argv[1]));"
@@ -253,6 +269,7 @@ def generate(size: int, root: Path) -> dict[str, Any]:
               "'generate_rss_mib':round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024,1)}))")
     done = subprocess.run([sys.executable, "-c", script, str(size), str(root)], capture_output=True, text=True,
                           check=True, cwd=REPO)
+    stats.write_text(done.stdout.strip().splitlines()[-1], encoding="utf-8")
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
@@ -264,8 +281,10 @@ def main() -> None:
     parser.add_argument("--driver-max", type=int, default=100000, help="largest size loaded through the driver")
     parser.add_argument("--analyze-max", type=int, default=100000, help="largest size `analyze` runs on")
     parser.add_argument("--no-neo4j", action="store_true")
+    parser.add_argument("--increment", type=int, default=1000, help="accidents added to the loaded graph afterwards")
     parser.add_argument("--smoke", action="store_true", help="CI: 10k accidents, 1 run, print only")
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "results.md")
+    parser.add_argument("--files-root", type=Path, help="keep (and reuse) the generated files here, one folder per size")
     # worker mode (one engine, one size, in its own process)
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--files", help=argparse.SUPPRESS)
@@ -286,12 +305,13 @@ def main() -> None:
     for size in sizes:
         with tempfile.TemporaryDirectory(prefix=f"safetykg-bench-{size}-") as tmp:
             work = Path(tmp)
-            files = work / "files"
+            files = args.files_root / str(size) if args.files_root else work / "files"
             block = generate(size, files)
             analyze = size <= args.analyze_max
             print(f"[{size}] generated {block['rows']} rows in {block['generate_s']} s", file=sys.stderr, flush=True)
             block["ladybug"] = run_worker("--files", str(files), "--data", str(work / "lady"), "--load",
-                                          "--repeats", str(args.repeats), *(["--analyze"] if analyze else []))
+                                          "--repeats", str(args.repeats), *(["--analyze"] if analyze else []),
+                                          "--increment", str(args.increment))
             block["ladybug"]["path"] = "COPY"
             print(f"[{size}] LadybugDB: {json.dumps(block['ladybug'], ensure_ascii=False)}", file=sys.stderr, flush=True)
             shutil.rmtree(work / "lady", ignore_errors=True)

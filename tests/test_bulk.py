@@ -14,8 +14,9 @@ from typing import Any
 import pytest
 
 from safetykg.graph.bulkfiles import BulkFiles, BulkFilesError, BulkWriter
+from safetykg.graph.recurrence import derive_recurrences, stored_links
 from safetykg.graph.store import Store, StoreConfig, open_store
-from safetykg.loaders.bulk import BulkTargetNotEmpty, derive_after_load, load_files, load_rows
+from safetykg.loaders.bulk import BulkTargetNotEmpty, add_files, derive_after_load, load_files, load_rows
 from safetykg.loaders.synthetic import SOURCE_ID, generate, write_files
 from safetykg.queries.runner import list_audits, run_audit
 
@@ -107,6 +108,20 @@ def test_neo4j_admin_import_gives_the_same_graph(imported_neo4j: str, tmp_path: 
         for opened in (lady, neo):
             derive_after_load(opened)
         assert _snapshot(lady) == _snapshot(neo)
+
+
+def test_adding_accidents_rederives_only_what_changed(ladybug_store: Store, files: BulkFiles, tmp_path: Path):
+    load_files(ladybug_store, files)
+    derive_after_load(ladybug_store)
+    before = {(r["from_key"], r["to_key"]) for r in stored_links(ladybug_store)}
+    extra = write_files(ladybug_store.schema, tmp_path / "more", 120, seed=11, batch="T")
+    written, applied = add_files(ladybug_store, extra)
+    assert written == extra.rows and ladybug_store.counts()["labels"]["Accident"] == N + 120
+    after = {(r["from_key"], r["to_key"]) for r in stored_links(ladybug_store)}
+    # the stored links are what a full derivation gives, and every new one touches a new accident
+    assert after == {(link.from_id, link.to_id) for link in derive_recurrences(ladybug_store)}
+    assert after - before and all(a.startswith("ACC-T") or b.startswith("ACC-T") for a, b in after - before)
+    assert applied.created == len(after - before) and before <= after
 
 
 def test_bulk_copy_refuses_a_non_empty_embedded_graph(ladybug_store: Store):

@@ -18,15 +18,18 @@ from ..graph.bulkfiles import BulkFiles, BulkWriter, read_rows
 from ..graph.recurrence import ApplyReport, refresh_recurrences
 from ..graph.store import BulkTargetNotEmpty, Store
 
-__all__ = ["BulkTargetNotEmpty", "bulk_load", "load_files", "load_rows"]
+__all__ = ["BulkTargetNotEmpty", "add_files", "bulk_load", "load_files", "load_rows"]
 
 NodeRows = dict[str, list[dict[str, Any]]]
 RelRows = dict[tuple[str, str, str], list[dict[str, Any]]]
 
 
-def load_files(store: Store, files: BulkFiles, batch_size: int | None = None) -> int:
-    """Load a bulk directory: native copy when the store has one, else batched UNWIND; rows written."""
-    if store.supports_bulk_copy:
+def load_files(store: Store, files: BulkFiles, batch_size: int | None = None, merge: bool = False) -> int:
+    """Load a bulk directory: native copy when the store has one, else batched UNWIND; rows written.
+
+    `merge`: always the UNWIND/MERGE path, so rows join a graph that is already loaded.
+    """
+    if store.supports_bulk_copy and not merge:
         return store.bulk_copy(files)
     files.check(store.schema)
     schema = store.schema
@@ -62,6 +65,17 @@ def bulk_load(store: Store, nodes: NodeRows, rels: RelRows) -> int:
     written = load_rows(store, nodes, rels)
     derive_after_load(store)
     return written
+
+
+def add_files(store: Store, files: BulkFiles, batch_size: int | None = None) -> tuple[int, ApplyReport]:
+    """Incremental: merge a batch of files into a loaded graph and re-derive recurrence only for the
+    accidents in it (links between two old accidents are not re-examined: nothing about them changed)."""
+    written = load_files(store, files, batch_size, merge=True)
+    added = {
+        str(row["id"]) for item in files.nodes if item.label == "Accident" for rows in read_rows(item, 10_000)
+        for row in rows
+    }
+    return written, derive_after_load(store, added)
 
 
 def derive_after_load(store: Store, touching: set[str] | None = None) -> ApplyReport:

@@ -133,8 +133,13 @@ class _Emitter:
         self.sink.rel(rtype, start, end, a, b, values)
 
 
-def emit(schema: Schema, sink: Sink, accidents: int, seed: int = 7, gazetteer: Path = REPO_REGIONS) -> None:
-    """Stream a synthetic graph of `accidents` accidents into `sink`."""
+def emit(schema: Schema, sink: Sink, accidents: int, seed: int = 7, gazetteer: Path = REPO_REGIONS,
+         batch: str = "S") -> None:
+    """Stream a synthetic graph of `accidents` accidents into `sink`.
+
+    `batch` goes into every accident-side id (ACC-S0000001): a second batch (e.g. "T") adds new
+    accidents, enterprises and chains to the same regions and departments (incremental loads).
+    """
     rng = random.Random(seed)
     out = _Emitter(schema, sink)
     out.node("Source", id=SOURCE_ID, title="合成数据 / synthetic benchmark data", url="synthetic:")
@@ -168,27 +173,27 @@ def emit(schema: Schema, sink: Sink, accidents: int, seed: int = 7, gazetteer: P
         mechanisms = [rng.choice(specific)] if roll < TAG_RATE else ([rng.choice(GENERIC_TAGS)] if roll < 0.3 else [])
         deaths = min(int(rng.paretovariate(2.2)) - 1, 60)
         severity = "特别重大" if deaths >= 30 else "重大" if deaths >= 10 else "较大" if deaths >= 3 else "一般"
-        acc = f"ACC-S{i:07d}"
+        acc = f"ACC-{batch}{i:07d}"
         out.node("Accident", id=acc, name=f"合成事故{i}", date=_iso(day), kind=kind, severity=severity, deaths=deaths,
                  mechanisms=mechanisms or None, adcode=county.adcode, place=county.name)
         out.rel("OCCURRED_IN", "Accident", "Region", acc, county.adcode)
         # one accident in seven is at an enterprise that had one before (repeat offenders)
         repeat = enterprises > 0 and rng.random() < REPEAT_ENTERPRISE_RATE
         number = rng.randrange(enterprises) if repeat else enterprises
-        ent = f"ENT-S{number:07d}"
+        ent = f"ENT-{batch}{number:07d}"
         if not repeat:
             enterprises += 1
             out.node("Enterprise", id=ent, name=f"合成企业{number}", sector=sector, adcode=county.adcode)
             out.rel("IN_REGION", "Enterprise", "Region", ent, county.adcode)
             out.rel("SUPERVISES", "Department", "Enterprise", dep, ent)
         out.rel("RESPONSIBLE_FOR", "Enterprise", "Accident", ent, acc)
-        inv = f"INV-S{i:07d}"
+        inv = f"INV-{batch}{i:07d}"
         published = day + rng.randrange(60, 200)
         out.node("Investigation", id=inv, name=f"合成事故{i}调查", formed_date=_iso(day + 2), published_date=_iso(published))
         out.rel("INVESTIGATED_BY", "Accident", "Investigation", acc, inv)
         out.rel("LED_BY", "Investigation", "Department", inv, dep)
         for j in range(1 + (severity != "一般") + (rng.random() < 0.3)):
-            pen = f"PEN-S{i:07d}-{j}"
+            pen = f"PEN-{batch}{i:07d}-{j}"
             status = _pick(rng, PENALTY_OUTCOMES)
             decided = published + rng.randrange(10, 90) if status in ("decided", "executed", "not_executed", "unenforceable") else None
             executed = decided + rng.randrange(10, 120) if decided and status == "executed" else None
@@ -199,7 +204,7 @@ def emit(schema: Schema, sink: Sink, accidents: int, seed: int = 7, gazetteer: P
             out.rel("AGAINST", "Penalty", "Enterprise", pen, ent)
             out.rel("ENFORCED_BY", "Penalty", "Department", pen, dep)
         if severity != "一般":
-            dis = f"DIS-S{i:07d}"
+            dis = f"DIS-{batch}{i:07d}"
             status = _pick(rng, DISCIPLINE_OUTCOMES)
             decided = published + rng.randrange(20, 120) if status != "recommended" else None
             executed = decided + rng.randrange(5, 60) if decided and status == "executed" else None
@@ -210,7 +215,7 @@ def emit(schema: Schema, sink: Sink, accidents: int, seed: int = 7, gazetteer: P
             out.rel("AGAINST", "Discipline", "Department", dis, dep)
             out.rel("ENFORCED_BY", "Discipline", "Department", dis, dep)
             if rng.random() < 0.5:
-                case = f"CC-S{i:07d}"
+                case = f"CC-{batch}{i:07d}"
                 reached = rng.randrange(1, len(CASE_STAGES) + 1)
                 stalled = reached < 4 and rng.random() < 0.3
                 dates = {f"{s}_date": _iso(day + 10 + 120 * n) for n, s in enumerate(CASE_STAGES[:reached])}
@@ -218,7 +223,7 @@ def emit(schema: Schema, sink: Sink, accidents: int, seed: int = 7, gazetteer: P
                          defendants_count=rng.randrange(1, 6), **dates)
                 out.rel("LED_TO", "Accident", "CriminalCase", acc, case)
                 out.rel("HANDLED_BY", "CriminalCase", "Department", case, dep)
-        mea = f"MEA-S{i:07d}"
+        mea = f"MEA-{batch}{i:07d}"
         verified = published + rng.randrange(30, 300) if rng.random() < 0.85 else None
         resumed = published + rng.randrange(0, 200) if rng.random() < 0.3 else None
         out.node("Measure", id=mea, name=f"合成整改{i}", status="verified" if verified else "ordered",
@@ -229,17 +234,18 @@ def emit(schema: Schema, sink: Sink, accidents: int, seed: int = 7, gazetteer: P
         out.rel("ASSIGNED_TO", "Measure", "Enterprise", mea, ent)
 
 
-def generate(schema: Schema, accidents: int, seed: int = 7) -> SyntheticGraph:
+def generate(schema: Schema, accidents: int, seed: int = 7, batch: str = "S") -> SyntheticGraph:
     """The synthetic graph in memory (tests and small sizes)."""
     graph = SyntheticGraph()
-    emit(schema, graph, accidents, seed)
+    emit(schema, graph, accidents, seed, batch=batch)
     return graph
 
 
-def write_files(schema: Schema, root: Path, accidents: int, seed: int = 7, chunk_rows: int = 500_000) -> BulkFiles:
+def write_files(schema: Schema, root: Path, accidents: int, seed: int = 7, chunk_rows: int = 500_000,
+                batch: str = "S") -> BulkFiles:
     """The synthetic graph as bulk files under `root` (a new directory), in flat memory."""
     writer = BulkWriter(schema, root, chunk_rows)
-    emit(schema, writer, accidents, seed)
+    emit(schema, writer, accidents, seed, batch=batch)
     return writer.close()
 
 
