@@ -17,6 +17,7 @@ from ..extras import as_missing_extra
 from ..graph.engines import engine_for
 from ..graph.errors import StoreConfigError, StoreError
 from ..graph.readonly import ReadOnlyViolation, check_user_query
+from ..graph.recurrence import refresh_recurrences
 from ..graph.schema import load_schema
 from ..loaders.load import LoadFailed, UnknownField, load_paths
 from ..loaders.records import RecordFileError
@@ -86,6 +87,8 @@ def load(
                 bar.update(task, completed=done, total=total)
 
             report = load_paths(store, paths, dry_run=dry_run, progress=advance, replace=replace, blank=blank)
+            if not dry_run:  # the recurrence audits read RECURRENCE_OF: derive it by the default rules now
+                refresh_recurrences(store)
     except UnknownField as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(EXIT_INPUT) from exc
@@ -196,24 +199,41 @@ def synthetic(
     ctx: typer.Context,
     accidents: int = typer.Option(10000, "--accidents", "-n", help="number of synthetic accidents"),
     seed: int = typer.Option(7, "--seed"),
-    counties: int = typer.Option(3300, "--counties", help="synthetic counties, 10 per prefecture (national scale: 3300)"),
+    out: Path = typer.Option(None, "--out", "-o", help="write the bulk files here (a new directory; default: a temporary one)"),
+    load: bool = typer.Option(True, "--load/--no-load", help="bulk-load the files into the (empty) graph"),
 ) -> None:
-    """合成数据 / Bulk-load a synthetic national-scale graph (for benchmarks; cites SRC-SYNTHETIC)."""
+    """合成数据 / Write a synthetic national-scale graph as bulk files and bulk-load it (cites SRC-SYNTHETIC)."""
+    import tempfile
     import time
 
-    from ..loaders.bulk import BulkTargetNotEmpty, bulk_load
-    from ..loaders.synthetic import generate
+    from ..graph.bulkfiles import BulkFilesError
+    from ..loaders.bulk import BulkTargetNotEmpty, derive_after_load, load_files
+    from ..loaders.synthetic import write_files
 
-    graph = generate(load_schema(), accidents, seed=seed, counties=counties)
-    with open_or_exit(ctx) as store:
+    with tempfile.TemporaryDirectory(prefix="safetykg-synthetic-") as tmp:
+        root = out or Path(tmp) / "files"
         began = time.perf_counter()
         try:
-            written = bulk_load(store, graph.nodes, graph.rels)
-        except BulkTargetNotEmpty as exc:
+            files = write_files(load_schema(), root, accidents, seed=seed)
+        except BulkFilesError as exc:
             err.print(f"[red]{exc}[/red]")
             raise typer.Exit(EXIT_INPUT) from exc
-        seconds = time.perf_counter() - began
-    err.print(f"{written} rows in {seconds:.1f} s ({written / seconds:,.0f} rows/s) on {store.engine}")
+        err.print(f"{files.rows} rows in {len(files.nodes) + len(files.rels)} files under {root} "
+                  f"({time.perf_counter() - began:.1f} s)")
+        if not load:
+            return
+        with open_or_exit(ctx) as store:
+            began = time.perf_counter()
+            try:
+                written = load_files(store, files)
+            except BulkTargetNotEmpty as exc:
+                err.print(f"[red]{exc}[/red]")
+                raise typer.Exit(EXIT_INPUT) from exc
+            seconds = time.perf_counter() - began
+            err.print(f"{written} rows in {seconds:.1f} s ({written / seconds:,.0f} rows/s) on {store.engine}")
+            began = time.perf_counter()
+            report = derive_after_load(store)
+            err.print(f"RECURRENCE_OF: {report.created} links derived ({time.perf_counter() - began:.1f} s)")
 
 
 @app.command()
