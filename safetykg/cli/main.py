@@ -164,41 +164,14 @@ def synthetic(
     err.print(f"{written} rows in {seconds:.1f} s ({written / seconds:,.0f} rows/s) on {store.engine}")
 
 
-@app.command()
-def extract(
-    document: Path = typer.Argument(..., help="a UTF-8 text file: a notice or an investigation report"),
-    source_id: str = typer.Option(..., "--source-id", help="id of the Source the drafts cite"),
-    title: str = typer.Option(..., "--title", help="the document's title as published"),
-    url: str = typer.Option(None, "--url"),
-    doc_no: str = typer.Option(None, "--doc-no", help="文号"),
-    gazetteer: Path = typer.Option(Path("data/regions/regions.csv"), "--gazetteer"),
-    out: Path = typer.Option(None, "--out", "-o", help="draft YAML (default: stdout)"),
-) -> None:
-    """抽取草稿 / Draft Accident records from a Chinese text, each field traced to its sentence."""
-    import yaml
-
-    from ..loaders.extract import Gazetteer, draft_document
-
-    if not (url or doc_no):
-        err.print("[red]a Source needs --url or --doc-no[/red]")
-        raise typer.Exit(EXIT_INPUT)
-    source = {k: v for k, v in {"id": source_id, "title": title, "url": url, "doc_no": doc_no}.items() if v}
-    draft = draft_document(document, Gazetteer.from_csv(gazetteer), source)
-    text = yaml.safe_dump(draft, allow_unicode=True, sort_keys=False, width=200)
-    if out:
-        out.write_text(text, encoding="utf-8")
-        err.print(f"{len(draft['nodes'])} 条草稿 / draft records -> {out} (review before `safetykg load`)")
-    else:
-        print(text, end="")
-
-
 def _register_layers() -> None:
     """Each layer owns its subcommands; the main CLI only gathers them."""
     from .analyze import register as register_analyze
     from .audit import register as register_audit
     from .dashboard import register as register_dashboard
+    from .extract import register as register_extract
 
-    for register in (register_audit, register_analyze, register_dashboard):
+    for register in (register_audit, register_analyze, register_dashboard, register_extract):
         register(app)
 
 

@@ -47,8 +47,8 @@ def find_review(norm: str, title: str | None) -> Extracted | None:
             pass
     focus = re.search(r"“回头看”|回头看|评估", norm)
     if focus:
-        name = (title or "").strip() or "“回头看”评估"
-        record.set("name", name, focus.start(), focus.end(), 0.9 if title else 0.6)
+        name = (title or "").strip() or norm[focus.start():focus.end()] + "工作"
+        record.set("name", name, focus.start(), focus.end(), 0.9, None if title else "以文中用语命名 / named from the text")
     return record
 
 
