@@ -15,6 +15,7 @@ from .fields import Extracted
 from .numbers import NUMBER, to_int, wan
 from .places import PlaceResolver
 
+REFERS_BACK = re.compile(r"该事故|这起事故|此次事故|该起事故|事故(?:共|最终)?造成")
 SENTENCE_END = re.compile(r"[。;；!！?？\n]")
 EVENT = re.compile(r"发生|爆炸|坍塌|倒塌|垮塌|起火|着火|火灾|大火|相撞|碰撞|翻沉|沉没|侧翻|坠落|坠河|坠崖|透水|冒顶|泄漏|中毒|窒息|"
                    r"事故|遇难|死亡|冲出|燃爆|爆燃|突出|塌方|滑坡")
@@ -83,7 +84,7 @@ def _is_anchor(norm: str, date: DateMention, sentence_end: int) -> bool:
     after_start = date.time_end or date.end
     after = norm[after_start:min(sentence_end, after_start + 50)]
     if date.form in ("quoted", "dotted"):
-        return bool(re.match(r"^[\u4e00-\u9fa5A-Za-z0-9()]{0,24}?(?:事故|事件|爆炸|火灾|坍塌)", after))
+        return bool(re.match(r"^[\u4e00-\u9fa5A-Za-z0-9()、“”·]{0,30}?(?:事故|事件|爆炸|火灾|坍塌)", after))
     event = EVENT.search(after)
     if not event:
         return False
@@ -144,7 +145,11 @@ def find_accidents(norm: str, text: str, dates: list[DateMention], places: Place
                    by_prefecture: dict[str, str]) -> list[Extracted]:
     sentences = _sentences(norm)
     mentions: list[Mention] = []
-    for s_start, s_end in sentences:
+    for number, (s_start, s_end) in enumerate(sentences):
+        following = sentences[number + 1] if number + 1 < len(sentences) else None
+        if following and REFERS_BACK.search(norm, following[0], min(following[1], following[0] + 30)) and \
+                not any(following[0] <= d.start < following[1] for d in dates):
+            s_end = following[1]
         in_sentence = [d for d in dates if s_start <= d.start < s_end and d.iso]
         anchors = [d for d in in_sentence if _is_anchor(norm, d, s_end)]
         # a full date and the quoted name of the same day side by side are one anchor

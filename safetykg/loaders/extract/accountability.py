@@ -49,7 +49,7 @@ STAGE = [("judged", re.compile(r"判处|获刑|被判")), ("prosecuted", re.comp
 SENTENCE_TERM = re.compile(r"(有期徒刑[\u4e00-\u9fa5\d]{1,10}?(?:年|个月)(?:[\u4e00-\u9fa5\d]{0,3}个月)?(?:,?缓刑[\u4e00-\u9fa5\d]{1,4}年)?|拘役[\u4e00-\u9fa5\d]{1,6}月|无期徒刑|免予刑事处罚)")
 ENTERPRISE = re.compile(r"([\u4e00-\u9fa5()A-Za-z]{2,30}?(?:有限责任公司|股份有限公司|有限公司|集团公司|公司|工厂|厂|酒店|饭店|酒家|煤矿|矿业))")
 FINE = re.compile(rf"(?:罚款|处以|处)(?:人民币)?({NUM_CLASS})\s*(亿|万)?元(?:罚款|的罚款)?|({NUM_CLASS})\s*(亿|万)?元(?:的)?罚款")
-REVOKE = re.compile(r"(仍未|尚未|未|建议|依法|已|予以)?吊销(?:其|事故单位的|该公司)?(?:的)?(安全生产许可证|营业执照|[\u4e00-\u9fa5]{0,6}资质证书|[\u4e00-\u9fa5]{0,6}许可证)")
+REVOKE = re.compile(r"(仍未|尚未|未|建议|依法|已|予以)?吊销(?:其|[\u4e00-\u9fa5]{0,8}的)?(安全生产许可证|营业执照|[\u4e00-\u9fa5]{0,6}资质证书|[\u4e00-\u9fa5]{0,6}许可证)")
 SUSPEND = re.compile(r"责令(?:其)?停产(?:停业)?(?:整顿)?")
 BLACKLIST = re.compile(r"列入(?:安全生产)?(?:失信|黑名单|严重失信)")
 POSITION_TAIL = re.compile(r"(?:书记|市长|县长|区长|镇长|乡长|局长|厅长|主任|经理|队长|所长|站长|科长|董事长|负责人|法定代表人|实际控制人|"
@@ -199,6 +199,16 @@ def _criminal(norm: str, clause: re.Match[str], sentence: re.Match[str], locate:
             person = candidate
             break
     if person is None:
+        masked = list(re.finditer(r"[\u4e00-\u9fa5]某[\u4e00-\u9fa5]?(?=[,，、(（犯因涉以被等])", norm[sentence.start():clause.end()]))
+        post = list(re.finditer(r"(?:负责人|经营者|投资人|实际控制人|实际负责人|法定代表人|经理|董事长|司机|驾驶员|厂长|矿长)"
+                                r"([\u4e00-\u9fa5]{2,3}?)(?=[,，、(（犯因涉以被等]|$)", norm[sentence.start():clause.end()]))
+        hit = masked[-1] if masked else None
+        if hit is not None:
+            person = (sentence.start() + hit.start(), sentence.start() + hit.end(), hit.group(0))
+        elif post:
+            last = post[-1]
+            person = (sentence.start() + last.start(1), sentence.start() + last.end(1), last.group(1))
+    if person is None:
         head = re.match(r"[\u4e00-\u9fa5]{2,12}", norm[sentence.start():sentence.end()])
         if head:
             for end in range(sentence.start() + head.end(), sentence.start() + 1, -1):
@@ -224,7 +234,10 @@ def _penalties(norm: str, clause: re.Match[str], sentence: re.Match[str], locate
     found: list[Extracted] = []
     target = None
     for company in ENTERPRISE.finditer(norm, sentence.start(), clause.end()):
-        target = company
+        if target is not None and company.start() == target.end():
+            target = _Joined(target.start(), company.end(), norm[target.start():company.end()])
+        else:
+            target = company
     for match in FINE.finditer(norm, clause.start(), clause.end()):
         record = Extracted("Penalty", anchor=match.start())
         amount = wan(match.group(1) or match.group(3), (match.group(2) or match.group(4) or ""))
@@ -255,8 +268,29 @@ def _penalties(norm: str, clause: re.Match[str], sentence: re.Match[str], locate
     return found
 
 
-def _target(record: Extracted, company: re.Match[str] | None) -> None:
+@dataclass
+class _Joined:
+    """Two enterprise names side by side (集团公司 + 其分厂) read as one."""
+
+    begin: int
+    finish: int
+    text: str
+
+    def start(self) -> int:
+        return self.begin
+
+    def end(self) -> int:
+        return self.finish
+
+    def group(self, _: int) -> str:
+        return self.text
+
+
+def _target(record: Extracted, company: re.Match[str] | _Joined | None) -> None:
     if company is not None:
-        name = re.sub(r"^(?:.*年|对|给予|将|由|责令|要求|对事故单位|事故单位)", "", company.group(1))
+        name = re.split(r"对|由|给予|将|向|年", company.group(1))[-1]
+        name = re.sub(r"^(?:事故企业|事故单位|涉事企业|企业|单位|一家|该)", "", name)
+        if len(name) < 3:
+            return
         start = company.end() - len(name)
         record.set("target", name, start, company.end(), 0.75)

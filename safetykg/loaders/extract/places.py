@@ -135,7 +135,7 @@ class PlaceResolver:
         if len(codes) == 1 and self.gazetteer.regions[codes[0]].level == "county" and name != self.gazetteer.regions[codes[0]].name:
             # a bare county short form (襄汾) needs its parent named nearby or somewhere in the document
             parent = self.gazetteer.regions[codes[0]].parent or ""
-            return codes if supported or self.context.get(parent, 0) > 0 else []
+            return codes  # unique and not an ordinary word (GENERIC): 襄汾 alone still means 襄汾县
         if len(codes) > 1:
             if supported:
                 return supported
