@@ -1,4 +1,5 @@
 """`safetykg extract`, `safetykg review`, `safetykg extract-eval`: drafting records from texts, reviewing them, scoring."""
+# ruff: noqa: E501  (regular expressions and Chinese test prose read better unwrapped)
 
 from __future__ import annotations
 
@@ -70,8 +71,8 @@ def register(app: typer.Typer) -> None:
         out: Path = typer.Option(None, "--out", "-o", help="reviewed YAML (default: overwrite the draft)"),
     ) -> None:
         """审核草稿 / Accept, correct or reject extracted fields and match proposals; write loadable records."""
-        from ..loaders.extract.review import ReviewError, accept_above as do_accept_above
-        from ..loaders.extract.review import apply_decisions, decide, reject_pending, still_pending
+        from ..loaders.extract.review import ReviewError, apply_decisions, decide, reject_pending, still_pending
+        from ..loaders.extract.review import accept_above as do_accept_above
 
         try:
             draft = yaml.safe_load(draft_path.read_text(encoding="utf-8"))

@@ -1,5 +1,9 @@
 """Writes the labelled documents: own sentences around public facts (sources in each gold file)."""
-import yaml, pathlib
+# ruff: noqa: E501  (regular expressions and Chinese test prose read better unwrapped)
+import pathlib
+
+import yaml
+
 PF = "/work/shared/research/public-facts.md §{}"
 docs = {}
 def add(name, text, gold, encoding="utf-8"):

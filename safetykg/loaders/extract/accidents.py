@@ -4,10 +4,12 @@ One mention is a date anchor plus the stretch of its sentence up to the next anc
 the same day and place are one accident. Two accidents in one sentence ("“9·27”“12·4”两起事故
 分别造成16人、23人死亡") each get their own toll from the list, in order.
 """
+# ruff: noqa: E501  (regular expressions and Chinese test prose read better unwrapped)
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from .dates import DateMention
@@ -32,7 +34,7 @@ NO_DEATHS = re.compile(r"(?:未造成|无|没有)人员(?:死亡|伤亡)")
 INJURIES = [re.compile(rf"({NUM})人(?:不同程度)?(?:受伤|轻伤|伤)(?!亡)"), re.compile(rf"(?:受伤|伤)({NUM})人"),
             re.compile(rf"(?<![\d.]){NUM}死({NUM})伤")]
 MISSING = [re.compile(rf"({NUM})人(?:失踪|下落不明)"), re.compile(rf"失踪({NUM})人")]
-LOSS = re.compile(rf"直接经济损失(?:约|达|近|超过|共计|合计)?(\d+(?:,\d{{3}})*(?:\.\d+)?)\s*(亿|万)?元")
+LOSS = re.compile(r"直接经济损失(?:约|达|近|超过|共计|合计)?(\d+(?:,\d{3})*(?:\.\d+)?)\s*(亿|万)?元")
 STAT_BEFORE = re.compile(r"(?:起|次)[、,，]?\s*$")
 LIST_DEATHS = re.compile(rf"分别(?:造成|导致|致)?((?:{NUM}人?[、,，和及与]\s*)+{NUM})人(?:死亡|遇难)")
 SEVERITY = re.compile(r"(特别重大|重大|较大|一般)(?=[\u4e00-\u9fa5]{0,14}事故)")
@@ -126,12 +128,10 @@ def _name(norm: str, text: str, mention: Mention) -> tuple[int, int, str] | None
     # walk back over the place or enterprise that prefixes the name
     back = start
     while back > 0 and start - back < 24:
-        head = norm[:back]
+        head = norm[max(0, back - 5):back]
         if NAME_STOP.match(norm[back - 1]) or head.endswith(("造成", "发生", "其中", "接连", "以及")) or re.search(r"\d{4}年$", head):
             break
         back -= 1
-    if re.search(r"\d{4}年$", norm[:back]) and date.form == "quoted" and date.year_basis == "stated_in_clause":
-        pass
     year_prefix = re.compile(r"\d{4}年")
     literal = text[back:end]
     value = year_prefix.sub("", norm[back:end], count=1) if date.form == "quoted" else norm[back:end]
@@ -144,13 +144,14 @@ def _name(norm: str, text: str, mention: Mention) -> tuple[int, int, str] | None
 def find_accidents(norm: str, text: str, dates: list[DateMention], places: PlaceResolver,
                    by_prefecture: dict[str, str]) -> list[Extracted]:
     sentences = _sentences(norm)
+    starts = [d.start for d in dates]
     mentions: list[Mention] = []
     for number, (s_start, s_end) in enumerate(sentences):
         following = sentences[number + 1] if number + 1 < len(sentences) else None
         if following and REFERS_BACK.search(norm, following[0], min(following[1], following[0] + 30)) and \
-                not any(following[0] <= d.start < following[1] for d in dates):
+                bisect_left(starts, following[0]) == bisect_left(starts, following[1]):
             s_end = following[1]
-        in_sentence = [d for d in dates if s_start <= d.start < s_end and d.iso]
+        in_sentence = [d for d in dates[bisect_left(starts, s_start):bisect_left(starts, s_end)] if d.iso]
         anchors = [d for d in in_sentence if _is_anchor(norm, d, s_end)]
         # a full date and the quoted name of the same day side by side are one anchor
         merged: list[DateMention] = []
@@ -187,7 +188,7 @@ def _fill(norm: str, text: str, mentions: list[Mention], s_start: int, s_end: in
         named = _name(norm, text, mention) if date.form in ("quoted", "dotted") else None
         if named:
             record.set("name", named[2], named[0], named[1], 0.95)
-        name_start = named[0] if named else mention.start
+        name_start = named[0] if named else _prefix_start(norm, mention.start) if date.form == "quoted" else mention.start
         # deaths: in scope, or "造成29人死亡的" just before the name
         death = _first(DEATHS, norm, lo, hi)
         before = re.search(rf"(?:造成|致|导致)({NUM})人(?:死亡|遇难)的$", norm[max(previous_end, name_start - 16):name_start])
@@ -210,10 +211,12 @@ def _fill(norm: str, text: str, mentions: list[Mention], s_start: int, s_end: in
             record.set("direct_loss_wan", wan(loss.group(1), loss.group(2) or ""), loss.start(), loss.end(), 0.95)
         # place: the clause before the anchor (from the previous anchor) through the scope
         window_start = max(previous_end, name_start - 40, s_start)
-        found = places.resolve(named[0], named[1], mention.start, date.year) if named else None
-        found = found or places.resolve(window_start, min(hi, mention.end + 60), mention.start, date.year)
-        if found:
-            code, place = found
+        if date.form in ("quoted", "dotted"):
+            window_start = max(window_start, name_start)
+        placed = places.resolve(named[0], named[1], mention.start, date.year) if named else None
+        placed = placed or places.resolve(window_start, min(hi, mention.end + 60), mention.start, date.year)
+        if placed:
+            code, place = placed
             full = norm[place.start:place.end] == places.gazetteer.regions[code].name
             record.set("adcode", code, place.start, place.end, 0.92 if full or len(place.codes) == 1 else 0.8)
         elif index > 0 and mentions[index - 1].record.value("adcode"):
@@ -298,11 +301,7 @@ def _merge(mentions: list[Mention]) -> list[Extracted]:
             continue
         for name, found in record.fields.items():
             mine = target.fields.get(name)
-            if mine is None:
-                target.fields[name] = found
-            elif name == "adcode" and _more_specific(found.value, mine.value) and found.confidence >= 0.8:
-                target.fields[name] = found
-            elif name == "name" and mine.basis and not found.basis:
+            if mine is None or name == "adcode" and _more_specific(found.value, mine.value) and found.confidence >= 0.8 or name == "name" and mine.basis and not found.basis:
                 target.fields[name] = found
     return accidents
 
@@ -311,3 +310,14 @@ def _more_specific(new: str, old: str) -> bool:
     def level(code: str) -> int:
         return 0 if code.endswith("0000") else 1 if code.endswith("00") else 2
     return new.startswith(old[:2]) and level(new) > level(old)
+
+
+def _prefix_start(norm: str, start: int) -> int:
+    """Where the place or enterprise written before a “M·D” begins (重庆松藻煤矿“9·27”)."""
+    back = start
+    while back > 0 and start - back < 24:
+        head = norm[max(0, back - 5):back]
+        if NAME_STOP.match(norm[back - 1]) or head.endswith(("造成", "发生", "其中", "接连", "以及")) or re.search(r"\d{4}年$", head):
+            break
+        back -= 1
+    return back

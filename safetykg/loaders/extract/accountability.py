@@ -3,6 +3,7 @@
 Counts are kept as stated (`49名公职人员被追责问责，其中7人移送司法机关`): the 其中 part points
 at its parent count. Named items carry the person or enterprise as published, masked names too.
 """
+# ruff: noqa: E501  (regular expressions and Chinese test prose read better unwrapped)
 
 from __future__ import annotations
 
@@ -232,7 +233,7 @@ def _criminal(norm: str, clause: re.Match[str], sentence: re.Match[str], locate:
 
 def _penalties(norm: str, clause: re.Match[str], sentence: re.Match[str], locate: AccidentLocator) -> list[Extracted]:
     found: list[Extracted] = []
-    target = None
+    target: re.Match[str] | _Joined | None = None
     for company in ENTERPRISE.finditer(norm, sentence.start(), clause.end()):
         if target is not None and company.start() == target.end():
             target = _Joined(target.start(), company.end(), norm[target.start():company.end()])

@@ -78,9 +78,7 @@ def find_dates(norm: str) -> list[DateMention]:
             if not free(match.start(), match.end()):
                 continue
             groups = match.groups()
-            if form == "full":
-                year, month, day = _num(groups[0]), _num(groups[1]), _num(groups[2])
-            elif form == "quoted":
+            if form == "full" or form == "quoted":
                 year, month, day = _num(groups[0]), _num(groups[1]), _num(groups[2])
             else:
                 year, month, day = None, _num(groups[0]), _num(groups[1])
@@ -103,7 +101,7 @@ def document_year_hint(norm: str) -> int | None:
 
 def resolve_years(mentions: list[DateMention], norm: str, doc_date: dt.date | None) -> None:
     """Give every mention without a year the year it means (see the module docstring)."""
-    stated = {(m.month, m.day): m for m in mentions if m.year is not None}
+    stated = {(m.month, m.day): m for m in mentions if m.year is not None and m.form == "full"}
     years = [(y.start(), int(y.group(1))) for y in YEAR_ONLY.finditer(norm) if 1949 < int(y.group(1)) < 2100]
     hint = doc_date.year if doc_date else document_year_hint(norm)
     for mention in mentions:

@@ -13,6 +13,7 @@ Accidents pair by date; "strict" recall counts a gold accident only when date, p
 deaths (where the text states them) are all exact. Every extracted span is also checked to be
 the literal text at its offset.
 """
+# ruff: noqa: E501  (regular expressions and Chinese test prose read better unwrapped)
 
 from __future__ import annotations
 
@@ -89,7 +90,8 @@ def score_document(text_path: Path, gold: dict[str, Any], gazetteer: Gazetteer) 
     pred_by_date: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for accident in got["accidents"]:
         pred_by_date[str(accident.get("date"))].append(accident)
-    matched, strict, field_hits = 0, 0, defaultdict(lambda: [0, 0, 0])  # tp, predicted-in-matched, gold
+    matched, strict = 0, 0
+    field_hits: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])  # tp, predicted-in-matched, gold
     for accident in gold_acc:
         candidates = pred_by_date.get(str(accident["date"])) or []
         if not candidates:

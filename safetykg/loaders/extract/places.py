@@ -4,10 +4,12 @@ Documents abbreviate (吉林松原, 临汾襄汾), name a county without its pro
 short names across provinces (朝阳). A mention keeps its literal span; which unit it means is
 decided from the other places named nearby and in the whole document.
 """
+# ruff: noqa: E501  (regular expressions and Chinese test prose read better unwrapped)
 
 from __future__ import annotations
 
 import csv
+from bisect import bisect_left
 import os
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -123,7 +125,10 @@ class PlaceResolver:
         self.context = dict(counts)
 
     def within(self, start: int, end: int) -> list[PlaceMention]:
-        return [m for m in self.mentions if m.start >= start and m.end <= end]
+        if not hasattr(self, "_starts"):
+            self._starts = [m.start for m in self.mentions]
+        lo, hi = bisect_left(self._starts, start), bisect_left(self._starts, end)
+        return [m for m in self.mentions[lo:hi] if m.end <= end]
 
     def _usable(self, mention: PlaceMention, window: list[PlaceMention]) -> list[str]:
         name = self.norm[mention.start:mention.end]
@@ -134,7 +139,6 @@ class PlaceResolver:
             return supported
         if len(codes) == 1 and self.gazetteer.regions[codes[0]].level == "county" and name != self.gazetteer.regions[codes[0]].name:
             # a bare county short form (襄汾) needs its parent named nearby or somewhere in the document
-            parent = self.gazetteer.regions[codes[0]].parent or ""
             return codes  # unique and not an ordinary word (GENERIC): 襄汾 alone still means 襄汾县
         if len(codes) > 1:
             if supported:

@@ -138,7 +138,7 @@ def apply_decisions(draft: dict[str, Any]) -> dict[str, Any]:
 
 
 def still_pending(draft: dict[str, Any]) -> list[str]:
-    problems = []
+    problems: list[str] = []
     for section, record in records(draft):
         _, found = review_problems(record)
         problems.extend(f"{record_key(section, record)}/{name}" for name, _ in found)

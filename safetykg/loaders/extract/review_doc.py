@@ -12,8 +12,8 @@ FIGURES: list[tuple[str, re.Pattern[str]]] = [
     ("provinces", re.compile(rf"({NUM_CLASS})个省(?:\(区、市\)|份|区市|、自治区、直辖市)")),
     ("accidents_especially_major", re.compile(rf"({NUM_CLASS})起特别重大(?:生产安全)?事故")),
     ("accidents_major", re.compile(rf"(?<![\d特别、和])({NUM_CLASS})起重大(?:生产安全)?事故")),
-    ("problems_found", re.compile(rf"({NUM_CLASS})(?:项|个|条)(?:具体|突出|各类)?问题")),
-    ("recommendations", re.compile(rf"({NUM_CLASS})(?:项|条)(?:工作)?建议")),
+    ("problems_found", re.compile(rf"({NUM_CLASS})(?:项|个|条)(?:具体|突出|各类)?问题|问题({NUM_CLASS})(?:项|个|条)")),
+    ("recommendations", re.compile(rf"({NUM_CLASS})(?:项|条)(?:工作)?建议|建议({NUM_CLASS})(?:项|条)")),
 ]
 REVIEW_WORDS = re.compile(r"回头看|评估|督查|检查")
 PERIOD = re.compile(r"(\d{4})年(?:至|到|-|—|~)(\d{4})年")
@@ -31,7 +31,7 @@ def find_review(norm: str, title: str | None) -> Extracted | None:
     for name, pattern in FIGURES:
         match = pattern.search(norm)
         if match:
-            record.set(name, to_int(match.group(1)), match.start(), match.end(), 0.9)
+            record.set(name, to_int(match.group(1) or match.group(match.lastindex or 1)), match.start(), match.end(), 0.9)
     if len(record.fields) < 2:
         return None
     period = PERIOD.search(norm)
@@ -62,6 +62,14 @@ def find_recurrences(norm: str, accidents: list[Extracted]) -> list[Extracted]:
         inside = [a for a in accidents if any(
             f.start is not None and sentence.start() <= f.start < sentence.end() for n, f in a.fields.items() if n in ("date", "name")
         )]
+        if len(inside) == 1 and AGAIN.search(sentence.group(0)):
+            # 10月4日,松原再次发生…: the earlier one is the last accident before it in the same prefecture
+            later = inside[0]
+            unit = str(later.value("adcode") or "")[:4]
+            earlier_ones = [a for a in accidents if a is not later and a.anchor < later.anchor
+                            and str(a.value("adcode") or "")[:4] == unit and unit]
+            if earlier_ones:
+                inside = [earlier_ones[-1], later]
         if len(inside) < 2:
             continue
         inside.sort(key=lambda a: str(a.value("date")))
