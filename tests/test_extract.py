@@ -104,17 +104,17 @@ def test_a_40k_character_report_extracts_in_under_5_seconds(gazetteer: Gazetteer
     assert time.perf_counter() - started < 5
 
 
-def test_load_refuses_pending_fields_and_an_incomplete_source(store: Store, tmp_path: Path, gazetteer: Gazetteer) -> None:
+def test_load_refuses_pending_fields_and_an_incomplete_source(ladybug_store: Store, tmp_path: Path, gazetteer: Gazetteer) -> None:
     doc = document_from_text("2020年4月15日，吉林松原发生重大交通事故，造成12人死亡。")
     draft = extract(doc, gazetteer).as_dict()
     path = tmp_path / "draft.yaml"
     path.write_text(yaml.safe_dump(draft, allow_unicode=True), encoding="utf-8")
     with pytest.raises(LoadFailed) as failed:
-        load_paths(store, [REPO / "data" / "regions", path])
+        load_paths(ladybug_store, [REPO / "data" / "regions", path])
     messages = [str(e) for e in failed.value.errors]
     assert any("field 'deaths'" in m and "pending" in m and "draft.yaml" in m for m in messages)
     assert any("url|doc_no" in m for m in messages)
-    assert store.run("MATCH (a:Accident) RETURN count(a) AS n")[0]["n"] == 0
+    assert ladybug_store.run("MATCH (a:Accident) RETURN count(a) AS n")[0]["n"] == 0
 
 
 def _cli(*args: str, cwd: Path, env_dir: Path) -> subprocess.CompletedProcess[str]:

@@ -178,8 +178,8 @@ def _fill(norm: str, text: str, mentions: list[Mention], s_start: int, s_end: in
     for index, mention in enumerate(mentions):
         record, date = mention.record, mention.date
         record.anchor = mention.start
-        confidence = {"stated": 0.97, "stated_in_clause": 0.93, "same_day_stated": 0.95, "earlier_year": 0.85,
-                      "document_date": 0.9}.get(date.year_basis, 0.8)
+        confidence = {"stated": 0.97, "stated_in_clause": 0.93, "same_day_stated": 0.95, "earlier_year_near": 0.9,
+                      "earlier_year": 0.8, "document_date": 0.9}.get(date.year_basis, 0.8)
         basis = None if date.year_basis == "stated" else f"年份 / year: {date.year_basis}"
         record.set("date", date.iso, date.start, date.end, confidence, basis)
         if date.time and date.time_end:
@@ -271,7 +271,7 @@ def _kind(norm: str, record: Extracted, start: int, end: int) -> None:
     if hits:
         traffic = [h for h in hits if h[1] in ("道路交通", "水上交通")]
         position, kind, match = min(traffic) if traffic else min(hits)
-        record.set("kind", kind, start + match.start(), start + match.end(), 0.8)
+        record.set("kind", kind, start + match.start(), start + match.end(), 0.8 if kind in ("起重伤害", "高处坠落") else 0.9)
     tags = []
     first: tuple[int, int] | None = None
     for tag, pattern in MECHANISMS:

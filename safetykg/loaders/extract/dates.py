@@ -109,13 +109,14 @@ def resolve_years(mentions: list[DateMention], norm: str, doc_date: dt.date | No
             continue
         same_day = stated.get((mention.month, mention.day))
         earlier = [y for start, y in years if start < mention.start]
+        near = [y for start, y in years if mention.start - 200 < start < mention.start]
         clause_year = _year_in_clause(norm, mention, mentions)
         if clause_year is not None:
             mention.year, mention.year_basis = clause_year, "stated_in_clause"
         elif same_day is not None:
             mention.year, mention.year_basis = same_day.year, "same_day_stated"
         elif mention.form == "month_day" and earlier:
-            mention.year, mention.year_basis = earlier[-1], "earlier_year"
+            mention.year, mention.year_basis = earlier[-1], ("earlier_year_near" if near else "earlier_year")
         elif hint is not None:
             year = hint
             if doc_date and (mention.month, mention.day) > (doc_date.month, doc_date.day):

@@ -9,8 +9,8 @@ decided from the other places named nearby and in the whole document.
 from __future__ import annotations
 
 import csv
-from bisect import bisect_left
 import os
+from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
