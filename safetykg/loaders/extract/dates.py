@@ -22,7 +22,7 @@ QUOTED = re.compile(r"(?:(\d{4})年(?:的)?)?“(\d{1,2})·(\d{1,2})”")
 BARE_DOT = re.compile(r"(?<![\d.·])(\d{1,2})·(\d{1,2})(?![\d·])(?=[^。;；\n]{0,16}事故)")
 MONTH_DAY = re.compile(rf"(?<!\d年)(?<![\d月]){_M}月{_D}[日号]")
 YEAR_ONLY = re.compile(r"(?<!\d)(\d{4})年")
-TIME = re.compile(r"^[,，\s]*(凌晨|早上|上午|中午|下午|晚上|晚|夜间|夜)?(\d{1,2})[时点](?:(\d{1,2})分)?(?:许|左右)?")
+TIME = re.compile(r"^[,，\s]*(凌晨|早上|上午|中午|下午|晚上|晚|夜间|夜)?(\d{1,2}|[一二三四五六七八九十]{1,3})[时点](?:(\d{1,2}|[一二三四五六七八九十]{1,3})分)?(?:许|左右)?")
 
 
 @dataclass
@@ -57,8 +57,8 @@ def _time_after(norm: str, end: int) -> tuple[str | None, int | None]:
     match = TIME.match(norm[end:end + 16])
     if not match:
         return None, None
-    hour = int(match.group(2))
-    minute = int(match.group(3) or 0)
+    hour = _num(match.group(2)) or 0
+    minute = _num(match.group(3)) or 0
     if match.group(1) in ("下午", "晚上", "晚", "夜") and hour < 12:
         hour += 12
     if hour > 23 or minute > 59:

@@ -30,6 +30,12 @@ from .text import read_document
 ACCIDENT_FIELDS = ("adcode", "deaths", "injuries", "direct_loss_wan", "kind", "time", "severity")
 
 
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return abs(float(a) - float(b)) < 1e-6
+    return str(a) == str(b)
+
+
 def _prf(tp: int, predicted: int, gold: int) -> dict[str, Any]:
     return {"tp": tp, "predicted": predicted, "gold": gold,
             "precision": round(tp / predicted, 3) if predicted else None,
@@ -113,7 +119,7 @@ def score_document(text_path: Path, gold: dict[str, Any], gazetteer: Gazetteer) 
                 field_hits[name][2] += 1
             if name in mine:
                 field_hits[name][1] += 1
-            if name in accident and name in mine and str(mine[name]) == str(accident[name]):
+            if name in accident and name in mine and _same(mine[name], accident[name]):
                 field_hits[name][0] += 1
     extra = sum(len(v) for v in pred_by_date.values())
     result["accidents"] = {**_prf(matched, matched + extra, len(gold_acc)), "strict_tp": strict}
