@@ -104,7 +104,7 @@ def register(app: typer.Typer) -> None:
     @app.command("extract-eval")
     def extract_eval(
         gold_dir: Path = typer.Argument(..., help="directory of labelled documents (*.txt + *.gold.yaml)"),
-        seed: Path = typer.Option(None, "--seed", help="also score this seed notice against its gold file"),
+        seed: Path = typer.Option(None, "--seed", help="also score this text (e.g. ../shared/seed/000_….txt) against GOLD_DIR/seed/<name>.gold.yaml"),
         gazetteer: Path = typer.Option(None, "--gazetteer"),
         as_json: bool = typer.Option(False, "--json", help="print the scores as JSON"),
     ) -> None:
@@ -117,7 +117,14 @@ def register(app: typer.Typer) -> None:
         except GazetteerMissing as exc:
             err.print(f"[red]{exc}[/red]")
             raise typer.Exit(EXIT_INPUT) from exc
-        report = evaluate_dir(gold_dir, gaz)
+        extra = []
+        if seed is not None:
+            seed_gold = gold_dir / "seed" / (seed.stem + ".gold.yaml")
+            if not seed.is_file() or not seed_gold.is_file():
+                err.print(f"[yellow]跳过种子通报 / seed skipped: {seed if not seed.is_file() else seed_gold} not found[/yellow]")
+            else:
+                extra.append((seed, seed_gold))
+        report = evaluate_dir(gold_dir, gaz, extra)
         print(json.dumps(report, ensure_ascii=False, indent=2) if as_json else render(report))
 
 

@@ -90,6 +90,8 @@ def _is_anchor(norm: str, date: DateMention, sentence_end: int) -> bool:
     event = EVENT.search(after)
     if not event:
         return False
+    if re.search(r"“\d{1,2}·\d{1,2}”", after[:event.end() + 12]) and date.form == "full":
+        return False  # 2020年9月3日,…聚仙饭店“8·29”坍塌事故的负责人…: the date of something done about a named accident
     paper = PAPER_VERB.search(after[:event.start()])
     before = norm[max(0, date.start - 6):date.start]
     return paper is None and not re.search(r"(?:截至|截止|自|从|[\d日]至)$", before)
