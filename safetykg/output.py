@@ -79,3 +79,17 @@ def print_rows(
             table.add_row(*(cell(row.get(c)) for c in cols))
         console.print(table)
         console.print(f"{len(rows)} 行 / rows")
+
+
+def print_readable(
+    rows: Sequence[dict[str, Any]], fmt: str, title: str | None = None, columns: Sequence[str] | None = None,
+    lang: str = "zh",
+) -> None:
+    """Rows for people (table, CSV, Markdown) with declared column and value names; JSON keeps identifiers."""
+    if fmt == "json":
+        print_rows(rows, fmt, title=title, columns=columns)
+        return
+    from .queries.vocabulary import load_vocabulary
+
+    headers, readable = load_vocabulary().readable_rows(rows, columns, lang)
+    print_rows(readable, fmt, title=title, columns=headers)

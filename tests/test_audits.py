@@ -1,7 +1,8 @@
-"""Saved audit queries: expected rows on small fixture graphs, on both engines; runner, CLI, shipped data.
+"""Saved audit queries on an engine: expected rows on small fixture graphs, on both engines; CLI, shipped data.
 
 Every test taking `store` runs twice, on the embedded engine and on a real Neo4j server, with the
-same expected rows, so passing both is the parity check. `test_fixture_parity_every_audit` and
+same expected rows, so passing both is the parity check. Parser and runner unit tests without an
+engine are in test_audit_parser.py. `test_fixture_parity_every_audit` and
 `test_shipped_data_must_show_and_parity` also compare whole results engine against engine.
 """
 
@@ -17,44 +18,19 @@ import pytest
 from typer.testing import CliRunner
 
 from safetykg.cli.main import app
-from safetykg.graph.store import ReadOnlyViolation, Store, StoreConfig, open_store
+from safetykg.graph.store import Store, StoreConfig, open_store
 from safetykg.loaders.load import load_paths
-from safetykg.queries.report import diff_snapshots, snapshot
-from safetykg.queries.runner import (
-    SEVERITIES,
-    Audit,
-    AuditError,
-    AuditParam,
-    AuditParamError,
-    AuditWriteRefused,
-    OrderTerm,
-    UnknownAudit,
-    audit_subgraph,
-    coerce_param,
-    get_audit,
-    list_audits,
-    parse_audit,
-    query_params,
-    resolve_params,
-    run_audit,
-    sort_rows,
-)
+from safetykg.queries.runner import audit_subgraph, get_audit, list_audits, run_audit
 
 from .conftest import make_store
+from .test_audit_parser import AUDIT_IDS, HEADER, D
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "audits"
 FIXTURE_NAMES = (
     "accountability", "criminal", "crossprov", "repeat", "relapse", "measures", "approvals", "blindspots",
-    "scorecard", "review",
+    "scorecard", "review", "gaps",
 )
-AUDIT_IDS = {
-    "unexecuted-penalties", "licence-not-revoked", "undisciplined-officials", "stalled-criminal-cases",
-    "cross-province-accountability-breaks", "repeat-incidents", "short-interval-relapse", "rectification-overdue",
-    "resumed-before-rectified", "approval-chain-failures", "regulatory-blind-spots", "department-scorecard",
-    "review-findings-by-category",
-}
-D = "2020-09-30"
 
 
 def load(store: Store, *names: str) -> None:
@@ -568,147 +544,8 @@ def test_shipped_data_must_show_and_parity(both_engines: list[Store]):
             assert lady[audit_id] == neo[audit_id], (audit_id, as_of)
 
 
-# ---------------------------------------------------------------------------- the runner
-HEADER = """// id: sample
-// title_zh: 样例
-// title_en: Sample
-// severity: low
-// explains_zh: 第一行
-//   第二行
-// explains_en: first line
-//   second line
-"""
 
-
-def test_every_shipped_audit_parses_with_metadata():
-    audits = list_audits()
-    assert {a.id for a in audits} == AUDIT_IDS
-    for audit in audits:
-        assert audit.severity in SEVERITIES
-        assert audit.title_zh and audit.title_en and audit.explains_zh and audit.explains_en
-        assert audit.count_query and audit.count_zh and audit.count_en, audit.id
-        assert audit.row_key, audit.id
-        assert audit.param("as_of") is not None and audit.param("as_of").default == "today"
-        for param in audit.params:
-            assert param.description, (audit.id, param.name)
-            assert param.default_value(dt.date(2020, 1, 1)) is not None
-    assert [a.severity for a in audits] == sorted((a.severity for a in audits), key=SEVERITIES.index)
-    assert get_audit("repeat-incidents").param("window_days") == AuditParam(
-        "window_days", "int", "365", "时间窗（天） / maximum days between the two accidents"
-    )
-
-
-def test_header_continuations_join_without_spaces_in_chinese():
-    audit = parse_audit(HEADER + "MATCH (a:Accident) RETURN a.id AS id ORDER BY id")
-    assert audit.explains_zh == "第一行第二行"
-    assert audit.explains_en == "first line second line"
-    assert audit.columns == ["id"]
-
-
-def test_undeclared_parameter_is_rejected():
-    with pytest.raises(AuditError, match=r"undeclared parameter\(s\) \$days"):
-        parse_audit(HEADER + "MATCH (a:Accident) WHERE a.day <= $days RETURN a.id AS id")
-    with pytest.raises(AuditError, match=r"\$limit"):
-        parse_audit(
-            HEADER + "// param: as_of date today d\nMATCH (a:Accident) WHERE a.day <= $as_of_day RETURN a.id AS id\n"
-            "// ---- count\nMATCH (a:Accident) RETURN count(a) AS x, $limit AS y"
-        )
-    # a `$` inside a string literal or a comment is not a parameter
-    parse_audit(HEADER + "MATCH (a:Accident) WHERE a.name <> '$x' // $y\nRETURN a.id AS id")
-
-
-def test_declared_parameter_must_be_used():
-    with pytest.raises(AuditError, match="never used: days"):
-        parse_audit(HEADER + "// param: days int 60 d\nMATCH (a:Accident) RETURN a.id AS id")
-
-
-def test_date_parameter_gives_iso_and_day_and_only_referenced_ones_are_passed():
-    audit = parse_audit(
-        HEADER + "// param: as_of date today d\n// param: days int 60 d\n"
-        "MATCH (a:Accident) WHERE a.day <= $as_of_day AND a.day >= $as_of_day - $days RETURN a.id AS id"
-    )
-    resolved = resolve_params(audit, {"as_of": "2020-09-30", "days": "30"})
-    assert resolved == {"as_of": dt.date(2020, 9, 30), "days": 30}
-    assert query_params(audit.rows_query, resolved) == {"as_of_day": 18535, "days": 30}
-    assert query_params("RETURN $as_of AS d", resolved) == {"as_of": "2020-09-30"}
-    assert resolve_params(audit, {}, today=dt.date(2021, 1, 1))["as_of"] == dt.date(2021, 1, 1)
-
-
-@pytest.mark.parametrize(
-    "clause",
-    [
-        "CREATE (x:Accident {id: 'X'})",
-        "MATCH (a:Accident) SET a.name = 'x'",
-        "MATCH (a:Accident) DETACH DELETE a",
-        "MERGE (x:Accident {id: 'X'})",
-        "CALL apoc.do.it()",
-    ],
-)
-def test_write_clause_is_refused(clause: str):
-    with pytest.raises(AuditWriteRefused) as caught:
-        parse_audit(HEADER + clause + " RETURN 1 AS one")
-    assert isinstance(caught.value, ReadOnlyViolation)
-    with pytest.raises(AuditWriteRefused):
-        parse_audit(HEADER + "MATCH (a:Accident) RETURN a.id AS id\n// ---- subgraph\n" + clause + " RETURN 1 AS src")
-    # the word inside a string is harmless
-    parse_audit(HEADER + "MATCH (a:Accident) WHERE a.name CONTAINS 'CREATE' RETURN a.id AS id")
-
-
-def test_bad_files_are_rejected():
-    with pytest.raises(AuditError, match="missing"):
-        parse_audit("// id: x\nMATCH (a:Accident) RETURN a.id AS id")
-    with pytest.raises(AuditError, match="severity"):
-        parse_audit(HEADER.replace("severity: low", "severity: urgent") + "MATCH (a) RETURN 1 AS x")
-    with pytest.raises(AuditError, match="type"):
-        parse_audit(HEADER + "// param: n float 1 d\nMATCH (a:Accident) WHERE a.deaths > $n RETURN a.id AS id")
-    with pytest.raises(AuditError, match="bad default"):
-        parse_audit(HEADER + "// param: n int ten d\nMATCH (a:Accident) WHERE a.deaths > $n RETURN a.id AS id")
-    with pytest.raises(AuditError, match="unknown header key"):
-        parse_audit(HEADER + "// colour: red\nMATCH (a:Accident) RETURN a.id AS id")
-    with pytest.raises(AuditError, match="must return x and y"):
-        parse_audit(HEADER + "MATCH (a:Accident) RETURN a.id AS id\n// ---- count\nMATCH (a:Accident) RETURN count(a) AS n")
-    with pytest.raises(AuditError, match="subgraph query must return"):
-        parse_audit(HEADER + "MATCH (a:Accident) RETURN a.id AS id\n// ---- subgraph\nMATCH (a:Accident) RETURN a.id AS src")
-    with pytest.raises(AuditError, match="row_key"):
-        parse_audit(HEADER + "// row_key: nope\nMATCH (a:Accident) RETURN a.id AS id")
-    with pytest.raises(AuditError, match="does not match the file name"):
-        parse_audit(HEADER + "MATCH (a:Accident) RETURN a.id AS id", Path("other.cypher"))
-
-
-def test_parameter_coercion():
-    date, number, text, listed = (AuditParam("p", kind, None, "") for kind in ("date", "int", "string", "list"))
-    assert coerce_param(date, "2020-09-30") == dt.date(2020, 9, 30)
-    assert coerce_param(date, dt.date(2020, 9, 30)) == dt.date(2020, 9, 30)
-    assert coerce_param(date, "today", today=dt.date(2021, 2, 3)) == dt.date(2021, 2, 3)
-    assert coerce_param(number, "365") == 365 and coerce_param(number, 7) == 7 and coerce_param(number, "-2") == -2
-    assert coerce_param(text, 12) == "12"
-    assert coerce_param(listed, "盲区, 空白") == ["盲区", "空白"]
-    assert coerce_param(listed, '["a", "b,c"]') == ["a", "b,c"]
-    assert coerce_param(listed, ("x",)) == ["x"]
-    for param, bad in ((date, "2020-13-01"), (date, "30/09/2020"), (number, "3.5"), (number, True), (number, "ten")):
-        with pytest.raises(AuditParamError):
-            coerce_param(param, bad)
-    audit = get_audit("repeat-incidents")
-    with pytest.raises(AuditParamError, match="unknown parameter"):
-        resolve_params(audit, {"window": 3})
-    assert resolve_params(audit, {"window_days": "30", "as_of": D})["window_days"] == 30
-
-
-def test_unknown_audit():
-    with pytest.raises(UnknownAudit):
-        get_audit("no-such-audit")
-    with pytest.raises(UnknownAudit):
-        get_audit("../runner")
-
-
-def test_sort_rows_is_total_and_puts_nulls_where_asked():
-    data = [{"k": None, "n": 1}, {"k": 3, "n": 2}, {"k": 5, "n": 3}, {"k": 3, "n": 0}]
-    assert [r["n"] for r in sort_rows(data, [OrderTerm("k")])] == [0, 2, 3, 1]
-    assert [r["n"] for r in sort_rows(data, [OrderTerm("k", descending=True)])] == [1, 3, 0, 2]
-    assert [r["n"] for r in sort_rows(data, [OrderTerm("k", True, nulls_last=True)])] == [3, 0, 2, 1]
-    assert sort_rows([{"l": ["b", "a"]}], []) == [{"l": ["a", "b"]}]
-
-
+# ---------------------------------------------------------------------------- the runner on an engine
 def test_engine_variant_replaces_the_query_on_its_engine(store: Store, tmp_path: Path):
     (tmp_path / "sample.cypher").write_text(HEADER + "RETURN 'portable' AS which", encoding="utf-8")
     (tmp_path / "sample.ladybug.cypher").write_text(
@@ -828,21 +665,3 @@ def test_cli_snapshot_and_diff(fixture_graph: Path, tmp_path: Path):
     assert cli(fixture_graph, "audit", "diff", str(first), str(bogus)).exit_code == 2
 
 
-def test_snapshot_diff_without_row_key_compares_whole_rows():
-    def snap(values: list[int]) -> dict[str, Any]:
-        audit = parse_audit(HEADER + "MATCH (a:Accident) RETURN a.deaths AS n")
-        from safetykg.queries.report import AuditRun
-        from safetykg.queries.runner import AuditResult
-
-        return snapshot([AuditRun(audit, AuditResult([{"n": v} for v in values], None))], D, "test")
-
-    (diff,) = diff_snapshots(snap([1, 2]), snap([2, 3]))
-    assert (diff.appeared, diff.disappeared, diff.changed) == ([{"n": 3}], [{"n": 1}], [])
-
-
-def test_audit_type_is_what_the_dashboard_reads():
-    audit: Audit = get_audit("stalled-criminal-cases")
-    assert [p.name for p in audit.params] == ["as_of", "years"]
-    assert audit.rows_query.lstrip().startswith("MATCH")
-    assert audit.subgraph_query and "src_label" in audit.subgraph_query
-    assert audit.count_query and " AS x" in audit.count_query

@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 from safetykg.dashboard import chain as chains  # noqa: E402
 from safetykg.dashboard.data import StoreHolder  # noqa: E402
 from safetykg.graph.store import StoreConfig, open_store  # noqa: E402
+from safetykg.queries.runner import get_audit  # noqa: E402
 
 from .browser.smallgraph import ACCIDENT, ROAD_1, ROAD_2, TRICKY, load_small  # noqa: E402
 
@@ -67,8 +68,9 @@ def test_overview_counts_charts_open_items_and_review(app: AppTest):
     assert metrics["发现问题"] == "293"  # the Review's own figure
     assert [t.label for t in app.tabs] == ["按年份", "按省份", "按类别"]
     assert "“回头看”" in texts(app)
-    assert any("repeat-incidents" in str(df.value.get("id", [])) or "repeat-incidents" in df.value.to_string()
-               for df in app.dataframe)
+    title = get_audit("repeat-incidents").title_zh
+    assert any(title in df.value.to_string() for df in app.dataframe)
+    assert not any("None" in df.value.to_string() or "high" in df.value.to_string() for df in app.dataframe)
 
 
 def test_english_switch(app: AppTest):
@@ -99,8 +101,8 @@ def test_every_page_in_english(app: AppTest, script: str):
 
 def test_accident_page_chain_timeline_sources(app: AppTest):
     page(app, "page_accident.py")
-    app.text_input(key="acc_q").input("泉州").run()
-    assert app.selectbox(key="acc_pick").options == ["2020-03-07 · 福建省泉州市欣佳酒店“3·7”坍塌事故（测试）"]
+    app.text_input(key="acc_q__zh").input("泉州").run()
+    assert app.selectbox(key="id__zh").options == ["2020-03-07 · 福建省泉州市欣佳酒店“3·7”坍塌事故（测试）"]
     body = texts(app)
     for section in ("企业 (1)", "人员 (1)", "部门 (", "事故调查 (1)", "行政处罚 (2)", "党纪政务处分 (1)",
                     "刑事案件 (1)", "整改措施 (1)", "审批许可 (1)", "发现问题 (1)", "评估检查 (1)"):
@@ -116,27 +118,47 @@ def test_accident_page_chain_timeline_sources(app: AppTest):
 
 def test_accident_search_by_province_and_date(app: AppTest):
     page(app, "page_accident.py")
-    app.selectbox(key="acc_province").set_value("22").run()
-    assert len(app.selectbox(key="acc_pick").options) == 2
+    app.selectbox(key="province__zh").set_value("22").run()
+    assert app.query_params.get("province") in ("22", ["22"])
+    assert len(app.selectbox(key="id__zh").options) == 2
     import datetime as dt
 
-    app.date_input(key="acc_from").set_value(dt.date(2020, 6, 1)).run()
-    options = app.selectbox(key="acc_pick").options
+    app.date_input(key="acc_from__zh").set_value(dt.date(2020, 6, 1)).run()
+    options = app.selectbox(key="id__zh").options
     assert options == ["2020-10-04 · 松原“10·4”重大道路交通事故（测试）"]
-    app.text_input(key="acc_q").input("不存在的事故").run()
+    app.text_input(key="acc_q__zh").input("不存在的事故").run()
     assert "没有符合条件的事故" in texts(app)
+
+
+def test_language_switch_keeps_filters_and_search(app: AppTest):
+    """Bug: switching language on 事故 left the province box in the old language and every search failed."""
+    page(app, "page_accident.py")
+    app.selectbox(key="province__zh").set_value("22").run()
+    app.text_input(key="acc_q__zh").input("松原").run()
+    app.toggle[0].set_value(True).run()
+    assert not app.exception
+    assert app.selectbox(key="province__en").value == "22"
+    assert app.text_input(key="acc_q__en").value == "松原"
+    assert len(app.selectbox(key="id__en").options) == 2
+    app.text_input(key="acc_q__en").input("10·4").run()
+    assert app.selectbox(key="id__en").options == ["2020-10-04 · 松原“10·4”重大道路交通事故（测试）"]
+    app.toggle[0].set_value(False).run()
+    assert app.selectbox(key="province__zh").value == "22"
+    assert app.text_input(key="acc_q__zh").value == "10·4"
 
 
 def test_audits_page_runs_draws_and_offers_downloads(app: AppTest):
     page(app, "page_audits.py")
-    app.selectbox(key="audit_pick").set_value("repeat-incidents").run()
-    assert [w.label for w in app.number_input] == ["window_days (int)"]
-    assert [w.label for w in app.date_input] == ["as_of (date)"]
+    app.selectbox(key="audit__zh").set_value("repeat-incidents").run()
+    assert [w.label for w in app.number_input] == ["时间窗(天)"]
+    assert [w.label for w in app.date_input] == ["基准日"]
     app.button[0].click().run()
     assert not app.exception
     assert "结果：1 行" in texts(app)
     table = app.dataframe[0].value
     assert {ROAD_1, ROAD_2} <= set(table.astype(str).to_numpy().ravel())
+    assert "前次事故编号" in table.columns and "earlier_id" not in table.columns
+    assert "None" not in table.astype(str).to_numpy().ravel()
     assert {b.label for b in app.get("download_button")} >= {"CSV", "Excel", "JSON", "Markdown"}
     assert len(app.get("iframe")) == 1
     # a parameter that leaves nothing: a window of one day
@@ -145,10 +167,12 @@ def test_audits_page_runs_draws_and_offers_downloads(app: AppTest):
     assert "结果：0 行" in texts(app)
 
 
-def test_audits_page_without_runner(app: AppTest, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setitem(sys.modules, "safetykg.queries.runner", None)  # import now fails
+def test_audits_page_refuses_a_bad_parameter_in_its_own_words(app: AppTest):
     page(app, "page_audits.py")
-    assert "审计模块" in texts(app)
+    app.selectbox(key="audit__zh").set_value("regulatory-blind-spots").run()
+    assert [w.label for w in app.text_area] == ["盲区用语 — 每行一个值"]
+    app.button[0].click().run()
+    assert not app.exception and not app.error
 
 
 def test_network_page_ego_legend_and_limit(app: AppTest):

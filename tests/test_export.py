@@ -19,8 +19,9 @@ import pytest
 from typer.testing import CliRunner
 
 from safetykg.cli.main import app as cli  # noqa: E402
-from safetykg.dashboard import export, network, subgraphs  # noqa: E402
+from safetykg.dashboard import export, network  # noqa: E402
 from safetykg.graph.nxgraph import to_networkx  # noqa: E402
+from safetykg.graph.schema import load_schema  # noqa: E402
 from safetykg.graph.store import StoreConfig, open_store  # noqa: E402
 from safetykg.loaders.load import load_paths  # noqa: E402
 
@@ -117,11 +118,11 @@ def test_recurrence_links_are_highlighted_and_in_the_legend():
     picture = network.render(graph, colour_by="status")
     edges = json.loads(re.search(r"edges = new vis\.DataSet\((\[.*?\])\);", picture.html, re.DOTALL).group(1))
     recurrence = [e for e in edges if "RECURRENCE_OF" in e["title"]]
-    assert recurrence and recurrence[0]["color"] == network.RECURRENCE_COLOUR and recurrence[0]["width"] >= 3
-    assert ("重复发生（RECURRENCE_OF）", network.RECURRENCE_COLOUR, "edge") in picture.legend
-    assert ("未落实/停滞", network.STATUS_COLOURS["failed"], "node") in picture.legend
+    assert recurrence and recurrence[0]["color"] == network.recurrence_colour() and recurrence[0]["width"] >= 3
+    assert ("重复发生（RECURRENCE_OF）", network.recurrence_colour(), "edge") in picture.legend
+    assert ("未落实/停滞", load_schema().status_colour("failed"), "node") in picture.legend
     nodes = json.loads(re.search(r"nodes = new vis\.DataSet\((\[.*?\])\);", picture.html, re.DOTALL).group(1))
-    assert {n["id"]: n["color"] for n in nodes}["Penalty:P"] == network.STATUS_COLOURS["failed"]
+    assert {n["id"]: n["color"] for n in nodes}["Penalty:P"] == load_schema().status_colour("failed")
 
 
 def test_source_urls_do_not_leak_into_pictures(small: nx.MultiDiGraph):
@@ -200,14 +201,13 @@ def test_cli_around_stdout_and_errors(small_dir: Path):
     assert missing.exit_code == 2
     bad = runner.invoke(cli, ["--data-dir", str(small_dir), "export", "--format", "png", "-o", "-"])
     assert bad.exit_code == 2
-    if subgraphs.audits.runner() is not None:
-        unknown = runner.invoke(cli, ["--data-dir", str(small_dir), "export", "--format", "json",
-                                      "--audit", "no-such-audit", "-o", "-"])
-        assert unknown.exit_code == 2
-        pair = runner.invoke(cli, ["--data-dir", str(small_dir), "export", "--format", "json", "--audit",
-                                   "repeat-incidents", "--param", "window_days=365", "-o", "-"])
-        assert pair.exit_code == 0, pair.output
-        assert {f"Accident:{ROAD_1}", f"Accident:{ROAD_2}"} <= {n["id"] for n in json.loads(pair.stdout)["nodes"]}
+    unknown = runner.invoke(cli, ["--data-dir", str(small_dir), "export", "--format", "json",
+                                  "--audit", "no-such-audit", "-o", "-"])
+    assert unknown.exit_code == 2
+    pair = runner.invoke(cli, ["--data-dir", str(small_dir), "export", "--format", "json", "--audit",
+                               "repeat-incidents", "--param", "window_days=365", "-o", "-"])
+    assert pair.exit_code == 0, pair.output
+    assert {f"Accident:{ROAD_1}", f"Accident:{ROAD_2}"} <= {n["id"] for n in json.loads(pair.stdout)["nodes"]}
 
 
 def test_dashboard_command_fails_fast_without_a_graph(tmp_path: Path):

@@ -15,7 +15,7 @@ from typing import Any
 
 import typer
 
-from ..output import FORMATS, print_rows, to_json
+from ..output import FORMATS, print_readable, to_json
 from ..queries.report import AuditRun, SnapshotError, diff_snapshots, read_snapshot, render_diff, render_report, run_all, snapshot
 from ..queries.runner import (
     Audit,
@@ -28,6 +28,7 @@ from ..queries.runner import (
     list_audits,
     run_audit,
 )
+from ..queries.vocabulary import load_vocabulary
 
 EXIT_RUNTIME, EXIT_INPUT = 1, 2
 _AS_OF = AuditParam("as_of", "date", "today", "reference date")  # --as-of is parsed like a date parameter
@@ -133,7 +134,7 @@ def list_command(
         }
         for a in _load_all()
     ]
-    print_rows(rows, chosen, title="审计 / audits")
+    print_readable(rows, chosen, title="审计 / audits")
 
 
 @audit_app.command("run")
@@ -169,13 +170,14 @@ def run_command(
             raise _fail(f"审计查询失败 / audit query failed: {exc}", EXIT_RUNTIME) from exc
     title = f"{audit.title_zh} / {audit.title_en}"
     count = f"{result.count[0]} / {result.count[1]}" if result.count else None
-    print_rows(result.rows, chosen, title=title, columns=result.columns)
+    print_readable(result.rows, chosen, title=title, columns=result.columns)
     if chosen == "md" and count:
         print(f"统计 / count: {count}\n")
     elif count:
         err.print(f"统计 / count: {count}")
     if chosen in ("table", "md"):
-        err.print("参数 / params: " + ", ".join(f"{k}={v}" for k, v in result.params.items()))
+        vocabulary = load_vocabulary()
+        err.print("参数 / params: " + ", ".join(f"{vocabulary.param_name(k)}={v}" for k, v in result.params.items()))
 
 
 def _run_every_audit(ctx: typer.Context, day: dt.date) -> tuple[list[AuditRun], str]:

@@ -9,11 +9,11 @@ import typer
 from neo4j.exceptions import ServiceUnavailable, SessionExpired
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from ..graph.readonly import ReadOnlyViolation, check_user_query
 from ..graph.schema import load_schema
-from ..graph.store import ReadOnlyViolation
 from ..loaders.load import LoadFailed, load_paths
 from ..loaders.records import RecordFileError
-from ..output import FORMATS, print_rows
+from ..output import FORMATS, print_readable, print_rows
 from .common import EXIT_INPUT, EXIT_RUNTIME, FormatOption, Settings, err, open_or_exit, output_format, parse_params
 
 app = typer.Typer(
@@ -101,6 +101,11 @@ def query(
 ) -> None:
     """只读查询 / Run a read-only Cypher query with parameters."""
     params = parse_params(param)
+    try:
+        check_user_query(cypher)  # before opening anything: a refused query touches no store
+    except ReadOnlyViolation as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(EXIT_INPUT) from exc
     store = open_or_exit(ctx, read_only=True)
     try:
         rows = store.run(cypher, params)
@@ -115,7 +120,7 @@ def query(
         raise typer.Exit(EXIT_INPUT) from exc
     finally:
         store.close()
-    print_rows(rows, output_format(ctx, fmt))
+    print_readable(rows, output_format(ctx, fmt))
 
 
 @app.command()
@@ -168,10 +173,11 @@ def _register_layers() -> None:
     """Each layer owns its subcommands; the main CLI only gathers them."""
     from .analyze import register as register_analyze
     from .audit import register as register_audit
+    from .coverage import register as register_coverage
     from .dashboard import register as register_dashboard
     from .extract import register as register_extract
 
-    for register in (register_audit, register_analyze, register_dashboard, register_extract):
+    for register in (register_audit, register_analyze, register_dashboard, register_coverage, register_extract):
         register(app)
 
 

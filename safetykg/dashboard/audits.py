@@ -1,123 +1,106 @@
-"""The saved audit queries, as the dashboard and the exports see them.
+"""The saved audit queries, as the dashboard and the exports see them: the runner, called directly.
 
-The runner (`safetykg.queries.runner`) is owned by the audits work; everything here goes
-through `runner()`, which is None when it is not importable, so the dashboard still starts.
+Parameters are coerced by the runner (`resolve_params`), the one place that knows the
+declared types; this module only adds what a page needs around it — titles in the
+reader's language, a widget's starting value, reader names for columns and values.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
-import json
 from collections.abc import Mapping
-from types import ModuleType
+from dataclasses import dataclass
 from typing import Any
 
-RUNNER_MODULE = "safetykg.queries.runner"
+import networkx as nx
+
+from ..graph.schema import load_schema
+from ..graph.store import Store
+from ..queries.runner import Audit, AuditParam, audit_subgraph, get_audit, list_audits, resolve_params, run_audit
+from ..queries.vocabulary import load_vocabulary
+
+__all__ = ["Audit", "AuditParam", "AuditRun", "get_audit", "list_audits"]
 
 
-def runner() -> ModuleType | None:
-    try:
-        return importlib.import_module(RUNNER_MODULE)
-    except ImportError:
-        return None
+@dataclass(frozen=True)
+class AuditRun:
+    """One run of an audit as a page shows it: rows, columns, x-of-y count and the parameters used."""
+
+    rows: list[dict[str, Any]]
+    columns: list[str]
+    count: tuple[int, int] | None
+    params: dict[str, Any]
 
 
-def list_audits() -> list[Any]:
-    module = runner()
-    return list(module.list_audits()) if module is not None else []
+# The label an audit judges, by the id column its rows lead with; its items need a date or status to be judged.
+JUDGED_BY_COLUMN = {
+    "penalty_id": "Penalty", "discipline_id": "Discipline", "case_id": "CriminalCase", "measure_id": "Measure",
+    "earlier_id": "Accident",
+}
 
 
-def get_audit(audit_id: str) -> Any:
-    module = runner()
-    if module is None:
-        raise LookupError("the audit runner (safetykg.queries.runner) is not available")
-    return module.get_audit(audit_id)
+def judged_label(audit: Audit) -> str | None:
+    return next((JUDGED_BY_COLUMN[c] for c in audit.columns if c in JUDGED_BY_COLUMN), None)
 
 
-def audit_title(audit: Any, lang: str = "zh") -> str:
-    title = getattr(audit, "title_en", None) if lang == "en" else getattr(audit, "title_zh", None)
-    return str(title or getattr(audit, "title_zh", None) or audit.id)
+def unjudged(graph: nx.MultiDiGraph, label: str) -> int:
+    """Items of `label` the audit cannot place in time: an accident without a date; an item without any
+    dated stage and without a status."""
+    schema = load_schema()
+    found = schema.labels[label]
+    dated = [p for p in found.properties if p == "date" or p.endswith("_date")]
+    count = 0
+    for _, attrs in graph.nodes(data=True):
+        if attrs.get("label") != label:
+            continue
+        has_date = any(attrs.get(p) for p in dated)
+        has_status = any(attrs.get(p) for p in ("status", "stage", "checked_status"))
+        if label == "Accident":
+            count += not attrs.get("date")
+        else:
+            count += not (has_date or has_status)
+    return count
 
 
-def audit_explains(audit: Any, lang: str = "zh") -> str:
-    text = getattr(audit, "explains_en", None) if lang == "en" else getattr(audit, "explains_zh", None)
-    return str(text or getattr(audit, "explains_zh", None) or "")
+def audit_title(audit: Audit, lang: str = "zh") -> str:
+    return (audit.title_en if lang == "en" else audit.title_zh) or audit.title_zh or audit.id
 
 
-def parse_date(value: Any) -> dt.date:
-    """A date parameter's value: a date, an ISO string, or 'today' / empty for today."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = str(value or "").strip()
-    if not text or text.lower() == "today":
-        return dt.date.today()
-    return dt.date.fromisoformat(text[:10])
+def audit_explains(audit: Audit, lang: str = "zh") -> str:
+    return (audit.explains_en if lang == "en" else audit.explains_zh) or audit.explains_zh or ""
 
 
-def as_list(value: Any) -> list[str]:
-    if value is None or value == "":
-        return []
-    if isinstance(value, (list, tuple)):
-        return [str(v) for v in value]
-    text = str(value)
-    if text.startswith("["):
-        try:
-            parsed = json.loads(text)
-        except json.JSONDecodeError:
-            parsed = None
-        if isinstance(parsed, list):
-            return [str(v) for v in parsed]
-    return [part.strip() for part in text.replace("\n", ",").split(",") if part.strip()]
+def count_meaning(audit: Audit, lang: str = "zh") -> str:
+    return (audit.count_en if lang == "en" else audit.count_zh) or audit.count_zh or ""
 
 
-def coerce(param: Any, value: Any) -> Any:
-    """A parameter value in the type the audit declares (date as ISO text, int, string, list)."""
-    kind = getattr(param, "type", "string")
-    if kind == "date":
-        return parse_date(value).isoformat()
-    if kind == "int":
-        return int(value)
-    if kind == "list":
-        return as_list(value)
-    return "" if value is None else str(value)
+def severity_name(audit: Audit, lang: str = "zh") -> str:
+    return load_vocabulary().group_name("audit_severity", audit.severity, lang)
 
 
-def default_of(param: Any) -> Any:
-    """The widget's starting value for a parameter."""
-    kind = getattr(param, "type", "string")
-    default = getattr(param, "default", None)
-    if kind == "date":
-        return parse_date(default)
-    if kind == "int":
-        return int(default) if default not in (None, "") else 0
-    if kind == "list":
-        return as_list(default)
-    return "" if default is None else str(default)
+def param_caption(param: AuditParam, lang: str = "zh") -> str:
+    """A widget label: the parameter's declared reader name (its description goes into the help text)."""
+    return load_vocabulary().param_name(param.name, lang)
 
 
-def coerce_all(audit: Any, given: Mapping[str, Any]) -> dict[str, Any]:
-    """Typed values for the parameters given; unknown names are refused."""
-    declared = {p.name: p for p in getattr(audit, "params", [])}
-    unknown = sorted(set(given) - set(declared))
-    if unknown:
-        raise ValueError(f"unknown parameter(s) for {audit.id}: {', '.join(unknown)}; declared: {', '.join(declared)}")
-    return {name: coerce(declared[name], value) for name, value in given.items()}
+def default_of(param: AuditParam, today: dt.date | None = None) -> Any:
+    """The widget's starting value: the runner's own coercion of the declared default."""
+    value = param.default_value(today)
+    if value is None:
+        return {"date": today or dt.date.today(), "int": 0, "list": []}.get(param.type, "")
+    return value
 
 
-def run(store: Any, audit: Any, params: Mapping[str, Any]) -> tuple[list[dict[str, Any]], tuple[int, int] | None]:
-    module = runner()
-    if module is None:
-        raise LookupError("the audit runner (safetykg.queries.runner) is not available")
-    result = module.run_audit(store, audit, dict(params))
-    count = getattr(result, "count", None)
-    return list(result.rows), ((int(count[0]), int(count[1])) if count else None)
+def resolve(audit: Audit, given: Mapping[str, Any]) -> dict[str, Any]:
+    """Typed values for every declared parameter (the runner's coercion; AuditParamError on bad input)."""
+    return resolve_params(audit, given)
 
 
-def subgraph_rows(store: Any, audit: Any, params: Mapping[str, Any]) -> list[dict[str, Any]]:
-    module = runner()
-    if module is None:
-        return []
-    return list(module.audit_subgraph(store, audit, dict(params)) or [])
+def run(store: Store, audit: Audit, params: Mapping[str, Any]) -> AuditRun:
+    result = run_audit(store, audit, params)
+    count = (int(result.count[0]), int(result.count[1])) if result.count else None
+    return AuditRun(list(result.rows), list(result.columns), count, dict(result.params))
+
+
+def subgraph_rows(store: Store, audit: Audit, params: Mapping[str, Any]) -> list[dict[str, Any]]:
+    return list(audit_subgraph(store, audit, params) or [])

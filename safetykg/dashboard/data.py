@@ -114,3 +114,19 @@ def _engine(version: str) -> str:
 
 def engine() -> str:
     return _engine(holder().version())
+
+
+SOURCES = (
+    "MATCH (s:Source) RETURN s.id AS id, s.title AS title, s.url AS url, s.doc_no AS doc_no, "
+    "s.publisher AS publisher, s.published_date AS published_date"
+)
+
+
+@st.cache_data(show_spinner=False, max_entries=4, ttl=600)
+def _sources(version: str) -> dict[str, dict[str, Any]]:
+    return {str(r["id"]): r for r in holder().run(SOURCES)}
+
+
+def sources() -> dict[str, dict[str, Any]]:
+    """Every source by id (title, URL, 文号, publisher, date), for naming what a fact cites."""
+    return _sources(holder().version())

@@ -311,9 +311,12 @@ def export_bytes(
     title: str | None = None,
     center: str | None = None,
     schema: Schema | None = None,
+    details: Sequence[str] = (),
 ) -> bytes:
     if fmt == "html":
-        return network.render(graph, lang=lang, limit=limit, title=title, center=center).html.encode("utf-8")
+        return network.render(
+            graph, lang=lang, limit=limit, title=title, center=center, details=details
+        ).html.encode("utf-8")
     if fmt == "graphml":
         return to_graphml(graph)
     if fmt == "gexf":

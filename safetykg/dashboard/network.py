@@ -15,6 +15,7 @@ import html
 import json
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,45 +29,12 @@ DEFAULT_LIMIT = 300
 DEFAULT_HEIGHT = 620
 FONT_FACE = '"Noto Sans CJK SC","Source Han Sans SC","WenQuanYi Micro Hei","Microsoft YaHei","PingFang SC",sans-serif'
 RECURRENCE = "RECURRENCE_OF"
-RECURRENCE_COLOUR = "#e6194b"
+STATUS_CLASS_ORDER = ("closed", "open", "failed", "unknown", "none")  # legend order; names and colours in schema.yaml
 
-LABEL_COLOURS: dict[str, str] = {
-    "Accident": "#d62728",
-    "Enterprise": "#1f77b4",
-    "Person": "#9467bd",
-    "Department": "#2ca02c",
-    "Investigation": "#ff7f0e",
-    "Penalty": "#8c564b",
-    "Discipline": "#e377c2",
-    "CriminalCase": "#17becf",
-    "Measure": "#bcbd22",
-    "Approval": "#7f7f7f",
-    "Review": "#393b79",
-    "Finding": "#ad494a",
-    "Region": "#9edae5",
-    "Source": "#c7c7c7",
-}
-OTHER_COLOUR = "#aaaaaa"
 
-# Status groups: done (closed), pending (open, still moving), failed (closed without effect), unknown.
-STATUS_GROUPS: dict[str, str] = {
-    "executed": "done", "verified": "done", "final": "done", "judged": "done",
-    "recommended": "pending", "decided": "pending", "ordered": "pending", "filed": "pending",
-    "detained": "pending", "arrested": "pending", "prosecuted": "pending",
-    "not_executed": "failed", "not_done": "failed", "stalled": "failed", "unenforceable": "failed",
-    "not_prosecuted": "failed",
-    "unknown": "unknown",
-}
-STATUS_COLOURS: dict[str, str] = {
-    "done": "#2ca02c", "pending": "#ff9f1c", "failed": "#d62728", "unknown": "#8c8c8c", "none": "#d9d9d9",
-}
-STATUS_NAMES: dict[str, tuple[str, str]] = {
-    "done": ("已落实/已判决", "done / judged"),
-    "pending": ("进行中", "in progress"),
-    "failed": ("未落实/停滞", "not done / stalled"),
-    "unknown": ("不详", "unknown"),
-    "none": ("无状态", "no status"),
-}
+def recurrence_colour() -> str:
+    return load_schema().rel_colour(RECURRENCE) or "#D55E00"
+
 
 _HIDDEN_PROPS = {"label", "key", "source_ids"}
 _URL_SCHEME = re.compile(r"https?://", re.IGNORECASE)
@@ -85,29 +53,19 @@ class Picture:
 
 # --- what a node looks like ------------------------------------------------------------
 
-def node_status(attrs: dict[str, Any]) -> str | None:
-    """The status that decides the colour: the latest check wins over the recorded status."""
-    for prop in ("checked_status", "status", "stage"):
-        value = attrs.get(prop)
-        if value:
-            return str(value)
-    return None
-
-
 def status_group(attrs: dict[str, Any]) -> str:
-    status = node_status(attrs)
-    if status is None:
-        return "none"
-    return STATUS_GROUPS.get(status, "unknown")
+    """closed / open / failed / unknown / none, from the schema's status classes (latest check first)."""
+    return load_schema().node_status_class(str(attrs.get("label", "")), attrs)
 
 
 def node_colour(attrs: dict[str, Any], colour_by: str = "label") -> str:
+    schema = load_schema()
     if colour_by == "status":
-        return STATUS_COLOURS[status_group(attrs)]
-    return LABEL_COLOURS.get(str(attrs.get("label", "")), OTHER_COLOUR)
+        return schema.status_colour(status_group(attrs))
+    return schema.label_colour(str(attrs.get("label", "")))
 
 
-def node_caption(attrs: dict[str, Any], node: str, width: int = 16) -> str:
+def node_caption(attrs: dict[str, Any], node: str, width: int = 14) -> str:
     text = str(attrs.get("name") or attrs.get("title") or attrs.get("key") or node)
     return text if len(text) <= width else text[: width - 1] + "…"
 
@@ -139,6 +97,8 @@ def node_tooltip(attrs: dict[str, Any], node: str, lang: str = "zh", max_props: 
         if found is not None and lang == "en":
             caption = found.properties[prop].en
         text = plain(value)
+        if found is not None and found.properties[prop].enum:
+            text = schema.value_name(label, prop, value, lang)
         if len(text) > 80:
             text = text[:79] + "…"
         lines.append(f"{caption}: {text}")
@@ -166,20 +126,20 @@ def cut_down(graph: nx.MultiDiGraph, limit: int, center: str | None = None) -> t
 
 
 def legend_items(graph: nx.MultiDiGraph, colour_by: str = "label", lang: str = "zh") -> list[tuple[str, str, str]]:
+    schema = load_schema()
     items: list[tuple[str, str, str]] = []
     if colour_by == "status":
         groups = {status_group(d) for _, d in graph.nodes(data=True)}
-        for group in STATUS_COLOURS:
+        for group in STATUS_CLASS_ORDER:
             if group in groups:
-                zh, en = STATUS_NAMES[group]
-                items.append((en if lang == "en" else zh, STATUS_COLOURS[group], "node"))
+                items.append((schema.status_class_name(group, lang), schema.status_colour(group), "node"))
     else:
         labels = {str(d.get("label", "")) for _, d in graph.nodes(data=True)}
-        for label, colour in LABEL_COLOURS.items():
+        for label in schema.labels:
             if label in labels:
-                items.append((label_name(label, lang), colour, "node"))
+                items.append((label_name(label, lang), schema.label_colour(label), "node"))
     if any(d.get("type") == RECURRENCE for _, _, d in graph.edges(data=True)):
-        items.append((t("recurrence", lang), RECURRENCE_COLOUR, "edge"))
+        items.append((t("recurrence", lang), recurrence_colour(), "edge"))
     return items
 
 
@@ -194,8 +154,15 @@ def render(
     center: str | None = None,
     height: int = DEFAULT_HEIGHT,
     title: str | None = None,
+    details: Sequence[str] = (),
+    reserve: nx.MultiDiGraph | None = None,
 ) -> Picture:
-    """An offline HTML picture of `graph` (cut down to `limit` nodes, with a note if it was)."""
+    """An offline HTML picture of `graph` (cut down to `limit` nodes, with a note if it was).
+
+    `details` are lines shown under the title (as-of date, parameters, sources). `reserve`, a
+    larger graph around the same nodes, is carried hidden: clicking a node shows its hidden
+    neighbours in place (expand), right-click hides a node, a dragged node stays where it is put.
+    """
     from pyvis.network import Network
 
     total_nodes, total_edges = graph.number_of_nodes(), graph.number_of_edges()
@@ -217,20 +184,37 @@ def render(
             "borderWidth": 4 if node == center else 1,
         }
         net.add_node(str(node), label=node_caption(attrs, node), color=node_colour(attrs, colour_by), shape="dot", **options)
+    hidden = _reserve_nodes(shown, reserve, RESERVE_LIMIT)
+    for node in hidden:
+        attrs = reserve.nodes[node] if reserve is not None else {}
+        net.add_node(
+            str(node), label=node_caption(attrs, node), color=node_colour(attrs, colour_by), shape="dot", hidden=True,
+            title=node_tooltip(attrs, node, lang), size=12, font={"face": FONT_FACE, "size": 14, "color": "#222222"},
+        )
+    drawn = set(shown.nodes) | set(hidden)
+    edges_of = shown.edges(data=True)
+    extra_edges = [
+        (a, b, d) for a, b, d in (reserve.edges(data=True) if reserve is not None and hidden else [])
+        if a in drawn and b in drawn and (a in hidden or b in hidden)
+    ]
     label_edges = shown.number_of_edges() <= 60
-    for src, dst, attrs in shown.edges(data=True):
+    for src, dst, attrs in [*edges_of, *extra_edges]:
         rel = str(attrs.get("type", ""))
         caption = rel_name(rel, lang)
         options = {"title": f"{caption} ({rel})", "arrows": "to", "font": {"face": FONT_FACE, "size": 11, "align": "middle"}}
         if label_edges:
             options["label"] = caption
         if rel == RECURRENCE:
-            options.update({"color": RECURRENCE_COLOUR, "width": 4, "dashes": True})
+            options.update({"color": recurrence_colour(), "width": 4, "dashes": True})
         else:
             options.update({"color": "#9a9a9a", "width": 1})
+        if src in hidden or dst in hidden:
+            options["hidden"] = True
         net.add_edge(str(src), str(dst), **options)
     net.options = {
         "interaction": {"hover": True, "tooltipDelay": 120},
+        # labels stay drawn however far the picture is zoomed out (vis hides small ones by default)
+        "nodes": {"scaling": {"label": {"enabled": False, "drawThreshold": 1}}},
         # vis's improved layout is slow and gives up on big graphs; plain physics copes
         "layout": {"improvedLayout": shown.number_of_nodes() <= 150},
         "physics": {
@@ -243,8 +227,30 @@ def render(
     }
     legend = legend_items(shown, colour_by, lang)
     raw = net.generate_html(notebook=False)
-    page = make_offline(raw, title=title, note=note, legend=legend)
+    page = make_offline(raw, title=title, note=note, legend=legend, details=details,
+                        hint=t("explore_hint", lang) if hidden else None)
     return Picture(page, total_nodes, shown.number_of_nodes(), total_edges, shown.number_of_edges(), note, legend)
+
+
+RESERVE_LIMIT = 400
+
+
+def _reserve_nodes(shown: nx.MultiDiGraph, reserve: nx.MultiDiGraph | None, limit: int) -> list[str]:
+    """Neighbours of the drawn nodes in `reserve` that are not drawn, nearest first, at most `limit`."""
+    if reserve is None:
+        return []
+    found: list[str] = []
+    seen = set(shown.nodes)
+    for node in sorted(shown.nodes, key=str):
+        if node not in reserve:
+            continue
+        for other in sorted(set(reserve.successors(node)) | set(reserve.predecessors(node)), key=str):
+            if other not in seen:
+                seen.add(other)
+                found.append(other)
+                if len(found) >= limit:
+                    return found
+    return found
 
 
 # --- making the HTML offline ----------------------------------------------------------
@@ -286,6 +292,8 @@ OFFLINE_CSS = f"""
 body {{ margin: 0; font-family: {FONT_FACE}; background: #ffffff; }}
 .skg-head {{ padding: 6px 10px; font-size: 14px; color: #222; }}
 .skg-head h1 {{ font-size: 17px; margin: 2px 0 6px 0; }}
+.skg-meta {{ color: #444; font-size: 13px; margin: 1px 0; }}
+.skg-hint {{ color: #666; font-size: 12px; margin: 2px 0; }}
 .skg-note {{ background: #fff4d6; border-left: 4px solid #ff9f1c; padding: 4px 8px; margin: 4px 0; }}
 .skg-legend span.item {{ display: inline-block; margin-right: 14px; white-space: nowrap; }}
 .skg-legend span.dot {{ display: inline-block; width: 11px; height: 11px; border-radius: 50%; margin-right: 4px;
@@ -312,6 +320,43 @@ AFTER_DRAW_JS = """
     network.on("afterDrawing", function () { document.body.setAttribute("data-drawn", "1"); });
     // a small graph settles inside the constructor, before these handlers exist
     if (network.physics && network.physics.stabilized) { settle(); }
+    // explore: a click shows a node's hidden neighbours around it, a right-click hides a node,
+    // a dragged node stays pinned where it was put
+    network.on("click", function (params) {
+      if (params.nodes.length === 1) { expand(params.nodes[0]); }
+    });
+    network.on("oncontext", function (params) {
+      params.event.preventDefault();
+      var id = network.getNodeAt(params.pointer.DOM);
+      if (id !== undefined) { nodes.update({id: id, hidden: true}); count("data-hidden"); }
+    });
+    network.on("dragEnd", function (params) {
+      params.nodes.forEach(function (id) { nodes.update({id: id, fixed: {x: true, y: true}}); });
+    });
+  }
+  function count(attr) {
+    var n = parseInt(document.body.getAttribute(attr) || "0", 10) + 1;
+    document.body.setAttribute(attr, String(n));
+  }
+  function expand(id) {
+    var centre = network.getPositions([id])[id];
+    var shown = [];
+    edges.get().forEach(function (e) {
+      if (e.from !== id && e.to !== id) { return; }
+      var other = e.from === id ? e.to : e.from;
+      var node = nodes.get(other);
+      if (node && node.hidden && shown.indexOf(other) < 0) { shown.push(other); }
+    });
+    var step = 2 * Math.PI / Math.max(shown.length, 1);
+    var radius = 90 + 6 * shown.length;
+    nodes.update(shown.map(function (other, i) {
+      return {id: other, hidden: false, x: centre.x + radius * Math.cos(i * step), y: centre.y + radius * Math.sin(i * step)};
+    }));
+    var visible = {};
+    nodes.get({filter: function (n) { return !n.hidden; }}).forEach(function (n) { visible[n.id] = true; });
+    edges.update(edges.get({filter: function (e) { return e.hidden && visible[e.from] && visible[e.to]; }})
+      .map(function (e) { return {id: e.id, hidden: false}; }));
+    document.body.setAttribute("data-expanded", String(shown.length));
   }
   hook();
 })();
@@ -339,12 +384,19 @@ def _drop_comments(page: str) -> str:
 
 
 def legend_html(legend: list[tuple[str, str, str]]) -> str:
+    """The legend as HTML with every style inline, so it reads the same in a picture and on a page."""
     parts = []
     for caption, colour, kind in legend:
-        mark = "line" if kind == "edge" else "dot"
-        style = f"border-color: {colour}" if kind == "edge" else f"background: {colour}"
+        if kind == "edge":
+            mark = (f"display:inline-block;width:22px;height:0;border-top:4px dashed {colour};"
+                    "margin-right:4px;vertical-align:middle")
+        else:
+            mark = (f"display:inline-block;width:12px;height:12px;border-radius:50%;background:{colour};"
+                    "margin-right:4px;vertical-align:middle;border:1px solid #00000033")
         parts.append(
-            f'<span class="item"><span class="{mark}" style="{html.escape(style)}"></span>{html.escape(caption)}</span>'
+            '<span class="item" style="display:inline-block;margin-right:14px;white-space:nowrap">'
+            f'<span class="{"line" if kind == "edge" else "dot"}" style="{html.escape(mark)}"></span>'
+            f"{html.escape(caption)}</span>"
         )
     return '<div class="skg-legend">' + "".join(parts) + "</div>" if parts else ""
 
@@ -355,6 +407,8 @@ def make_offline(
     title: str | None = None,
     note: str | None = None,
     legend: list[tuple[str, str, str]] | None = None,
+    details: Sequence[str] = (),
+    hint: str | None = None,
 ) -> str:
     """Inline vis-network from pyvis's bundled files and drop every external link or script."""
     css, js = _bundled("vis-network.css"), _bundled("vis-network.min.js")
@@ -390,10 +444,15 @@ def make_offline(
     if not page.lstrip().lower().startswith("<!doctype"):
         page = "<!DOCTYPE html>\n" + page
     header = ""
-    if title or note or legend:
+    if title or note or legend or details:
         header = '<div class="skg-head">'
         if title:
             header += f"<h1>{html.escape(title)}</h1>"
+        for line in details:
+            header += f'<div class="skg-meta">{html.escape(line)}</div>'
+        if hint:
+            header += f'<div class="skg-hint">{html.escape(hint)}</div>'
+
         if note:
             header += f'<div class="skg-note" id="skg-note">{html.escape(note)}</div>'
         header += legend_html(legend or [])

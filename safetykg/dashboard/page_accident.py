@@ -10,17 +10,16 @@ import altair as alt
 import streamlit as st
 
 from safetykg.dashboard import chain as chains
-from safetykg.dashboard import data, ui
+from safetykg.dashboard import data, filterbar, state, ui
+from safetykg.dashboard.entities import missing_marks
 from safetykg.dashboard.i18n import label_name, prop_name, rel_name
 from safetykg.graph.schema import load_schema
 
 SEARCH = (
     "MATCH (a:Accident) WHERE ($q = '' OR a.name CONTAINS $q OR a.place CONTAINS $q OR a.id CONTAINS $q) "
     "AND ($date_from = '' OR a.date >= $date_from) AND ($date_to = '' OR a.date <= $date_to) "
-    "AND ($province = '' OR a.adcode STARTS WITH $province) "
     "RETURN a.id AS id, a.name AS name, a.date AS date, a.deaths AS deaths LIMIT 1000"
 )
-PROVINCES = "MATCH (r:Region) WHERE r.level = $level RETURN r.adcode AS adcode, r.name AS name"
 QUIET = {"id", "name", "title", "source_ids", "note", "summary", "finding", "causes", "scope", "outcome"}
 LONG = ("summary", "finding", "causes", "outcome", "scope", "note")
 
@@ -44,6 +43,10 @@ def fields(label: str, props: dict[str, Any], lang: str) -> str:
             value = int(value)
         elif isinstance(value, bool):
             value = "✓" if value else "✗"
+        elif prop.name == "adcode":
+            value = f"{filterbar.place_name(value)}（{value}）"
+        elif prop.enum:
+            value = ui.value_text(label, prop.name, value)
         parts.append(f"{prop_name(label, prop.name, lang)}: {ui.md(value)}")
     return " · ".join(parts)
 
@@ -58,7 +61,7 @@ def link_text(item: chains.Item, found: chains.Chain, lang: str) -> list[str]:
         extra = [f"{prop_name(link.rel, k, lang)}: {ui.md(v)}" for k, v in link.props.items()
                  if k not in ("source_ids", "note") and v not in (None, "", [])]
         sources = link.props.get("source_ids") or []
-        text = f"{rel_name(link.rel, lang)} {arrow} {label_name(other.label, lang)} **{ui.md(other.name)}**"
+        text = f"{rel_name(link.rel, lang)} {arrow} {label_name(other.label, lang)} **{ui.entity_link(other.id, other.name)}**"
         if extra:
             text += " （" + "；".join(extra) + "）"
         if sources:
@@ -69,9 +72,13 @@ def link_text(item: chains.Item, found: chains.Chain, lang: str) -> list[str]:
 
 def show_item(item: chains.Item, found: chains.Chain, lang: str) -> None:
     status = item.props.get("checked_status") or item.props.get("status") or item.props.get("stage")
-    head = f"**{ui.md(item.name)}**"
+    head = f"**{ui.entity_link(item.id, item.name)}**"
     if status:
-        head += f" `{status}`"
+        cls = load_schema().node_status_class(item.label, item.props)
+        head += f" :{ui.BADGE_COLOURS.get(cls, 'gray')}-badge[{ui.md(ui.value_text(item.label, 'status', status))}]"
+    for mark in missing_marks({"label": item.label, **item.props}):
+        head += f" :orange-badge[{ui.tr('badge_no_' + mark)}]"
+    head += f" · [{ui.tr('picture')}]({ui.network_href(item.id)})"
     st.markdown(head)
     st.caption(item.id)
     facts = fields(item.label, item.props, lang)
@@ -88,34 +95,58 @@ def show_item(item: chains.Item, found: chains.Chain, lang: str) -> None:
 
 
 def search_box() -> str | None:
-    provinces = {r["adcode"][:2]: r["name"] for r in data.rows(PROVINCES, {"level": "province"})}
-    cols = st.columns([3, 1.2, 1.2, 1.4])
-    query = cols[0].text_input(ui.tr("search"), key="acc_q")
-    date_from = cols[1].date_input(ui.tr("date_from"), value=None, min_value=dt.date(1949, 1, 1), key="acc_from")
-    date_to = cols[2].date_input(ui.tr("date_to"), value=None, min_value=dt.date(1949, 1, 1), key="acc_to")
-    codes = [""] + sorted(provinces)
-    province = cols[3].selectbox(
-        ui.tr("province"), codes, format_func=lambda c: provinces.get(c, ui.tr("any_province")), key="acc_province"
-    )
+    """The accident search: text and dates here, province and the rest from the sidebar filters."""
+    cols = st.columns([3, 1.2, 1.2])
+    query = state.keep("acc_q", lambda key: cols[0].text_input(ui.tr("search"), key=key), default="")
+    date_from = state.keep("acc_from", lambda key: cols[1].date_input(
+        ui.tr("date_from"), min_value=dt.date(1949, 1, 1), key=key, format="YYYY-MM-DD"), default=None)
+    date_to = state.keep("acc_to", lambda key: cols[2].date_input(
+        ui.tr("date_to"), min_value=dt.date(1949, 1, 1), key=key, format="YYYY-MM-DD"), default=None)
     params = {
-        "q": query.strip(),
+        "q": str(query or "").strip(),
         "date_from": date_from.isoformat() if isinstance(date_from, dt.date) else "",
         "date_to": date_to.isoformat() if isinstance(date_to, dt.date) else "",
-        "province": province or "",
     }
-    found = sorted(data.rows(SEARCH, params), key=lambda r: (r.get("date") or "", r["id"]), reverse=True)
+    in_view = filterbar.in_view()
+    found = [r for r in data.rows(SEARCH, params) if str(r["id"]) in in_view]
+    found.sort(key=lambda r: (r.get("date") or "", r["id"]), reverse=True)
     if not found:
         st.info(ui.tr("no_accident"))
         return None
-    ids = [r["id"] for r in found]
-    names = {r["id"]: f"{r.get('date') or '????'} · {r['name']}" for r in found}
-    wanted = st.query_params.get("id")
-    index = ids.index(wanted) if wanted in ids else 0
-    chosen = st.selectbox(
-        f"{ui.tr('pick_accident')} ({ui.tr('rows_n', n=len(found))})", ids, index=index,
-        format_func=lambda i: names[i], key="acc_pick",
-    )
+    ids = [str(r["id"]) for r in found]
+    names = {str(r["id"]): f"{r.get('date') or '????'} · {r['name']}" for r in found}
+    chosen = state.keep("id", lambda key: st.selectbox(
+        f"{ui.tr('pick_accident')} ({ui.tr('rows_n', n=len(found))})", ids, format_func=lambda i: names[i], key=key,
+    ), default=ids[0], options=ids, url=True)
     return str(chosen) if chosen else None
+
+
+PARTY_LABELS = ("Enterprise", "Person", "Department", "Region")
+
+
+def by_role(section: list[chains.Item], found: chains.Chain, lang: str) -> list[tuple[str, list[chains.Item]]]:
+    """Parties grouped by how they take part (responsible, led or sat on the investigation, court…)."""
+    if not section or section[0].label not in ("Department", "Enterprise", "Person"):
+        return [("", section)]
+    groups: dict[str, list[chains.Item]] = {}
+    order = list(load_schema().relationships)
+    for item in section:
+        rels = sorted({link.rel for link in item.links if link.other in found.items}, key=order.index)
+        role = "、".join(rel_name(r, lang) for r in rels)
+        groups.setdefault(role, []).append(item)
+    return sorted(groups.items(), key=lambda g: (-len(g[1]), g[0]))
+
+
+def accident_sources(found: chains.Chain) -> list[str]:
+    """Sources this accident's facts cite: its own, its links', its items'; a party's own record may cite
+    documents about other accidents, so parties' node sources are left out."""
+    ids = set(found.accident.props.get("source_ids") or [])
+    for _, _, _, props in found.edges:
+        ids.update(props.get("source_ids") or [])
+    for item in found.items.values():
+        if item.label not in PARTY_LABELS and item.label != "Accident":
+            ids.update(item.props.get("source_ids") or [])
+    return sorted(i for i in ids if i in found.sources) + sorted(i for i in ids if i not in found.sources)
 
 
 def timeline_chart(events: list[chains.Event], lang: str) -> None:
@@ -127,7 +158,7 @@ def timeline_chart(events: list[chains.Event], lang: str) -> None:
             ui.tr("date"): e.date,
             ui.tr("item"): f"{label_name(e.label, lang)} · {e.item}",
             ui.tr("event"): prop_name(e.label, e.what, lang),
-            ui.tr("stage"): e.status or "",
+            ui.tr("stage"): ui.value_text(e.label, "status", e.status) if e.status else "",
         }
         for e in events
     ]
@@ -135,7 +166,8 @@ def timeline_chart(events: list[chains.Event], lang: str) -> None:
         alt.Chart(alt.Data(values=rows))
         .mark_circle(size=140)
         .encode(
-            x=alt.X(f"{ui.tr('date')}:T", title=ui.tr("date")),
+            x=alt.X(f"{ui.tr('date')}:T", title=ui.tr("date"),
+                    axis=alt.Axis(format="%Y-%m" if lang == "en" else "%Y年%m月", labelAngle=0)),
             y=alt.Y(f"{ui.tr('item')}:N", title=None, sort=None),
             color=alt.Color(f"{ui.tr('event')}:N", title=ui.tr("event")),
             tooltip=[f"{ui.tr('date')}:N", f"{ui.tr('item')}:N", f"{ui.tr('event')}:N", f"{ui.tr('stage')}:N"],
@@ -173,15 +205,20 @@ def render() -> None:
     if accident.props.get("source_ids"):
         st.markdown(f"{ui.tr('source_of')}: " + ui.source_links(accident.props["source_ids"], found.sources))
 
+    ui.counts_table(accident.id, lang)
+
     st.subheader(ui.tr("chain"))
     for label in chains.SECTIONS:
         section = found.section(label)
         if not section:
             continue
         with st.expander(f"{ui.tr('section_' + label)} ({len(section)})"):
-            for item in section:
-                show_item(item, found, lang)
-                st.divider()
+            for role, members in by_role(section, found, lang):
+                if role:
+                    st.markdown(f"##### {ui.md(role)} ({len(members)})")
+                for item in members:
+                    show_item(item, found, lang)
+                    st.divider()
 
     st.subheader(ui.tr("timeline"))
     timeline_chart(chains.timeline(found), lang)
@@ -190,7 +227,7 @@ def render() -> None:
     ui.picture(found.graph(), center=accident.id)
 
     st.subheader(ui.tr("sources"))
-    for number, (source_id, _) in enumerate(sorted(found.sources.items()), start=1):
+    for number, source_id in enumerate(accident_sources(found), start=1):
         st.markdown(f"{number}. {ui.source_link(source_id, found.sources)} · {ui.md(source_id)}")
 
 

@@ -1,103 +1,129 @@
-"""审计 Audits: pick a saved audit, set its parameters (typed widgets from its metadata), run it,
-see the table and the subgraph picture, download CSV, Excel, JSON or Markdown."""
+"""审计 Audits: pick a saved audit, set its parameters (typed widgets from its metadata, named in
+the reader's language), run it, see the table (declared column and value names), what it could
+not judge, the subgraph picture, and download CSV, Excel, JSON, Markdown or an offline HTML
+picture made with the same as-of date and parameters.
+
+URL: `audits?audit=<id>`; the sidebar filters narrow rows that name an accident.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import streamlit as st
 
-from safetykg.dashboard import audits, data, subgraphs, ui
+from safetykg.dashboard import audits, data, export, filterbar, state, subgraphs, ui
+from safetykg.dashboard.i18n import label_name
+from safetykg.dashboard.params import param_widgets
 from safetykg.graph.store import Store
+from safetykg.queries.runner import AuditParamError
 
 RESULT_KEY = "audit_result"
+ACCIDENT_COLUMNS = ("accident_id", "earlier_id", "later_id")
 
 
-def widget(audit: Any, param: Any) -> Any:
-    """A widget of the parameter's declared type; its value is coerced by `audits.coerce`."""
-    key = f"audit_{audit.id}_{param.name}"
-    caption = f"{param.name} ({param.type})"
-    help_text = getattr(param, "description", None) or None
-    default = audits.default_of(param)
-    if param.type == "date":
-        return st.date_input(caption, value=default, min_value=dt.date(1949, 1, 1), key=key, help=help_text)
-    if param.type == "int":
-        return st.number_input(caption, value=int(default), step=1, key=key, help=help_text)
-    if param.type == "list":
-        text = st.text_area(f"{caption} — {ui.tr('list_hint')}", value="\n".join(default), key=key, help=help_text)
-        return audits.as_list(text)
-    return st.text_input(caption, value=str(default), key=key, help=help_text)
+def in_view(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows the sidebar filters leave: those naming an accident in view (rows naming none stay)."""
+    if not state.filters().active:
+        return rows
+    keep = filterbar.in_view()
+    return [r for r in rows if not any(r.get(c) for c in ACCIDENT_COLUMNS)
+            or any(str(r.get(c)) in keep for c in ACCIDENT_COLUMNS if r.get(c))]
+
+
+def unjudged_note(audit: audits.Audit, lang: str) -> None:
+    """How many items of the audit's kind the graph holds without the date or status it needs."""
+    label = audits.judged_label(audit)
+    if label is None:
+        return
+    count = audits.unjudged(data.full_graph(), label)
+    if count:
+        st.warning(ui.tr("unjudged", n=count, what=label_name(label, lang)))
 
 
 def render() -> None:
     lang = ui.lang()
     st.title(ui.tr("page_audits"))
     ui.require_store()
-    if audits.runner() is None:
-        st.info(ui.tr("runner_missing"))
-        return
     found = audits.list_audits()
     if not found:
         st.info(ui.tr("no_audits"))
         return
     by_id = {a.id: a for a in found}
     ids = list(by_id)
-    wanted = st.query_params.get("audit")
-    chosen = st.selectbox(
-        ui.tr("pick_audit"), ids, index=ids.index(wanted) if wanted in ids else 0,
-        format_func=lambda i: f"{audits.audit_title(by_id[i], lang)} · {i}", key="audit_pick",
+    chosen = state.keep(
+        "audit", lambda key: st.selectbox(
+            ui.tr("pick_audit"), ids, format_func=lambda i: f"{audits.audit_title(by_id[i], lang)} · {i}", key=key),
+        default=ids[0], options=ids, url=True,
     )
     audit = by_id[chosen]
-    st.markdown(f"**{ui.tr('severity')}**: `{getattr(audit, 'severity', '') or '—'}`")
+    st.markdown(f"**{ui.tr('severity')}**: {audits.severity_name(audit, lang)}")
     explains = audits.audit_explains(audit, lang)
     if explains:
         st.caption(ui.md(explains))
 
     with st.form(f"audit_form_{audit.id}"):
-        params = getattr(audit, "params", [])
-        if params:
+        if audit.params:
             st.markdown(f"**{ui.tr('params')}**")
-        values = {p.name: widget(audit, p) for p in params}
+        values = param_widgets(audit, lang)
         submitted = st.form_submit_button(ui.tr("run"), type="primary")
     if submitted:
-        typed = audits.coerce_all(audit, values)
+        try:
+            typed = audits.resolve(audit, values)
+        except AuditParamError as exc:
+            st.error(f"{ui.tr('bad_audit_params')}: {exc}")
+            return
 
-        def work(store: Store) -> tuple[Any, ...]:
-            rows, count = audits.run(store, audit, typed)
-            return rows, count, audits.subgraph_rows(store, audit, typed)
+        def work(store: Store) -> tuple[audits.AuditRun, list[dict[str, Any]]]:
+            return audits.run(store, audit, typed), audits.subgraph_rows(store, audit, typed)
 
         with st.spinner(ui.tr("running")):
             try:
-                rows, count, sub_rows = data.holder().call(work)
+                run, sub_rows = data.holder().call(work)
             except Exception as exc:
                 st.error(f"{ui.tr('query_failed')}: {exc}")
                 return
-        st.session_state[RESULT_KEY] = {"id": audit.id, "params": typed, "rows": rows, "count": count, "sub": sub_rows}
+        st.session_state[RESULT_KEY] = {"id": audit.id, "params": typed, "run": run, "sub": sub_rows}
 
     result = st.session_state.get(RESULT_KEY)
     if not result or result["id"] != audit.id:
+        unjudged_note(audit, lang)
         return
-    rows = result["rows"]
+    run = result["run"]
+    rows = in_view(run.rows)
     st.subheader(ui.tr("result_count", n=len(rows)))
-    if result["count"]:
-        x, y = result["count"]
-        st.metric(ui.tr("count"), ui.tr("x_of_y", x=x, y=y))
-    ui.table(rows)
+    if len(rows) != len(run.rows):
+        st.caption(ui.tr("filtered_out", n=len(run.rows) - len(rows)))
+    if run.count:
+        x, y = run.count
+        st.metric(ui.tr("count"), ui.tr("x_of_y", x=x, y=y), help=audits.count_meaning(audit, lang) or None)
+    unjudged_note(audit, lang)
+    shown = ", ".join(f"{audits.param_caption(p, lang)}={run.params.get(p.name)}" for p in audit.params)
+    if shown:
+        st.caption(f"{ui.tr('params')}: {shown}")
+    ui.readable_table(rows, run.columns)
     if rows:
         st.markdown(f"**{ui.tr('downloads')}**")
-        ui.download_table(rows, f"audit-{audit.id}", key=f"dl-{audit.id}")
+        ui.download_table(rows, f"audit-{audit.id}", key=f"dl-{audit.id}", columns=run.columns)
     st.subheader(ui.tr("picture"))
     if not result["sub"]:
         st.info(ui.tr("no_subgraph"))
         return
-    colour_by = st.radio(
-        ui.tr("colour_by"), ["label", "status"], format_func=lambda v: ui.tr(f"colour_{v}"), horizontal=True,
-        key="audit_colour",
+    colour_by = state.keep(
+        "audit_colour", lambda key: st.radio(
+            ui.tr("colour_by"), ["label", "status"], format_func=lambda v: ui.tr(f"colour_{v}"), horizontal=True,
+            key=key),
+        default="label",
     )
     with st.spinner(ui.tr("drawing")):
         graph = subgraphs.edges_graph(data.full_graph(), result["sub"])
     ui.picture(graph, colour_by=colour_by)
+    title = f"{audits.audit_title(audit, lang)}（{shown}）" if shown else audits.audit_title(audit, lang)
+    payload = export.export_bytes(graph, "html", lang=lang, title=title, details=ui.picture_details(graph))
+    st.download_button(
+        ui.tr("download", name=f"audit-{audit.id}.html"), payload, f"audit-{audit.id}.html", "text/html",
+        key=f"dl-{audit.id}-html", on_click="ignore",
+    )
 
 
 render()

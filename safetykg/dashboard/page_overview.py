@@ -8,13 +8,10 @@ from typing import Any
 
 import streamlit as st
 
-from safetykg.dashboard import audits, data, ui
+from safetykg.dashboard import audits, data, filterbar, state, ui
 from safetykg.dashboard.i18n import label_name, prop_name, rel_name
 from safetykg.graph.store import Store
 
-ACCIDENTS = (
-    "MATCH (a:Accident) RETURN a.id AS id, a.date AS date, a.deaths AS deaths, a.kind AS kind, a.adcode AS adcode"
-)
 PROVINCES = "MATCH (r:Region) WHERE r.level = $level RETURN r.adcode AS adcode, r.name AS name"
 REVIEWS = (
     "MATCH (r:Review) RETURN r.id AS id, r.name AS name, r.period_from AS period_from, r.period_to AS period_to, "
@@ -42,16 +39,15 @@ def open_items(version: str) -> list[dict[str, Any]]:
     """Every saved audit with its default parameters: how many rows (open items) it returns."""
     found = []
     for audit in audits.list_audits():
-        def work(store: Store, audit: Any = audit) -> tuple[list[dict[str, Any]], tuple[int, int] | None]:
+        def work(store: Store, audit: audits.Audit = audit) -> audits.AuditRun:
             return audits.run(store, audit, {})
 
         try:
-            rows, count = data.holder().call(work)
-            found.append({"id": audit.id, "severity": getattr(audit, "severity", ""), "rows": len(rows),
-                          "count": f"{count[0]} / {count[1]}" if count else "", "error": ""})
+            run = data.holder().call(work)
+            found.append({"id": audit.id, "rows": len(run.rows),
+                          "count": f"{run.count[0]} / {run.count[1]}" if run.count else "", "error": ""})
         except Exception as exc:  # one broken audit must not hide the others
-            found.append({"id": audit.id, "severity": getattr(audit, "severity", ""), "rows": None, "count": "",
-                          "error": str(exc)})
+            found.append({"id": audit.id, "rows": None, "count": "", "error": str(exc)})
     return found
 
 
@@ -62,7 +58,9 @@ def render() -> None:
     ui.require_store()
     with st.spinner(ui.tr("loading")):
         counts = data.counts()
-        accidents = data.rows(ACCIDENTS)
+        every = filterbar.accidents()
+        current = state.filters()
+        accidents = [r for r in every if current.accepts(r)]
         provinces = {r["adcode"][:2]: r["name"] for r in data.rows(PROVINCES, {"level": "province"})}
 
     total_nodes = sum(counts["labels"].values())
@@ -104,18 +102,25 @@ def render() -> None:
             right.bar_chart(table, x=ui.tr(caption), y=ui.tr("deaths"), color="#d62728", sort=caption != "year")
 
     st.subheader(ui.tr("open_items"))
-    if audits.runner() is None:
-        st.info(ui.tr("runner_missing"))
-    else:
-        st.caption(ui.tr("open_items_hint"))
-        with st.spinner(ui.tr("running")):
-            items = open_items(data.holder().version())
-        titles = {a.id: audits.audit_title(a, lang) for a in audits.list_audits()}
-        ui.table([
-            {ui.tr("audit"): titles.get(i["id"], i["id"]), "id": i["id"], ui.tr("severity"): i["severity"],
-             ui.tr("count"): i["rows"], "x / y": i["count"], ui.tr("error"): i["error"]}
-            for i in items
-        ])
+    st.caption(ui.tr("open_items_hint"))
+    with st.spinner(ui.tr("running")):
+        items = open_items(data.holder().version())
+    by_id = {a.id: a for a in audits.list_audits()}
+    graph = data.full_graph()
+    table = []
+    for item in items:
+        audit = by_id[item["id"]]
+        judged = audits.judged_label(audit)
+        table.append({
+            ui.tr("audit"): audits.audit_title(audit, lang), ui.tr("severity"): audits.severity_name(audit, lang),
+            ui.tr("count"): item["rows"], ui.tr("x_of_y_col"): item["count"],
+            ui.tr("unjudged_col"): audits.unjudged(graph, judged) if judged else None,
+            ui.tr("error"): item["error"],
+        })
+    st.dataframe(
+        table, hide_index=True, width="stretch",
+        column_config={ui.tr("audit"): st.column_config.TextColumn(width="large")},
+    )
 
     st.subheader(ui.tr("review_figures"))
     reviews = data.rows(REVIEWS)

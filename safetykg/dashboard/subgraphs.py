@@ -57,6 +57,5 @@ def audit_graph(
     store: Store, audit_id: str, params: Mapping[str, Any], full: nx.MultiDiGraph | None = None
 ) -> nx.MultiDiGraph:
     audit = audits.get_audit(audit_id)
-    typed = audits.coerce_all(audit, params)
-    rows = audits.subgraph_rows(store, audit, typed)
+    rows = audits.subgraph_rows(store, audit, params)
     return edges_graph(full if full is not None else to_networkx(store), rows)

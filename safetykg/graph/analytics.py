@@ -43,6 +43,7 @@ import networkx as nx
 
 from .nxgraph import node_id, to_networkx
 from .recurrence import Link, day_of
+from .schema import load_schema
 from .store import Store
 
 ACTOR_LABELS = ("Department", "Enterprise")
@@ -53,12 +54,8 @@ ANALYTICS_RELS = (
     "OCCURRED_IN", "PART_OF", "RECURRENCE_OF", "INVESTIGATED_BY", "RECOMMENDS", "LED_TO", "WORKS_FOR",
     "DEFENDANT_IN", *ACTOR_EDGES,
 )
-STAGE_DATES = {
-    "Penalty": ("recommended_date", "decided_date", "executed_date"),
-    "Discipline": ("recommended_date", "decided_date", "executed_date"),
-    "CriminalCase": ("filed_date", "detained_date", "arrested_date", "prosecuted_date", "judged_date", "final_date"),
-    "Measure": ("ordered_date", "verified_date"),
-}
+# the dated stages of each item label, in order, as declared in schema.yaml (`stages:`)
+STAGE_DATES = {label: load_schema().label(label).stage_dates for label in ITEM_LABELS}
 CENTRALITY_DIGITS = 6
 
 

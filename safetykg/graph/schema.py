@@ -16,6 +16,8 @@ from typing import Any
 import yaml
 
 SCHEMA_PATH = Path(__file__).with_name("schema.yaml")
+OTHER_COLOUR = "#AAAAAA"
+_COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 PROPERTY_TYPES = ("string", "int", "float", "bool", "date", "string_list")
 IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -40,6 +42,11 @@ class Property:
     minimum: float | None = None
     link: Link | None = None
     derived: bool = False
+    names: str = ""  # the value_names group naming its enum values (default: the property's name)
+
+    @property
+    def value_group(self) -> str:
+        return self.names or self.name
 
     @property
     def day_name(self) -> str | None:
@@ -73,9 +80,38 @@ class Label:
     properties: dict[str, Property]
     stages: tuple[str, ...] = ()
     terminal_failure: str | None = None
+    colour: str = ""
+    statuses: dict[str, str] = field(default_factory=dict)  # status value -> class (closed/open/failed/unknown)
 
     def stored_columns(self) -> list[tuple[str, str]]:
         return stored_columns(self.properties)
+
+    def name_in(self, lang: str) -> str:
+        return self.en if lang == "en" else self.zh
+
+    @property
+    def stage_dates(self) -> tuple[str, ...]:
+        """The dated stages' properties in order (e.g. recommended_date, decided_date, executed_date)."""
+        return tuple(f"{stage}_date" for stage in self.stages)
+
+    def statuses_of(self, status_class: str) -> tuple[str, ...]:
+        return tuple(v for v, c in self.statuses.items() if c == status_class)
+
+
+@dataclass(frozen=True)
+class StatusClass:
+    """What a status means to a reader: closed, open (still moving), failed, unknown or none."""
+
+    name: str
+    zh: str
+    en: str
+    colour: str
+
+    def name_in(self, lang: str) -> str:
+        return self.en if lang == "en" else self.zh
+
+
+STATUS_PROPERTIES = ("checked_status", "status", "stage")  # the one deciding a colour first
 
 
 @dataclass(frozen=True)
@@ -87,6 +123,10 @@ class RelType:
     ends: tuple[tuple[str, str], ...]
     properties: dict[str, Property] = field(default_factory=dict)
     derived: bool = False
+    colour: str = ""
+
+    def name_in(self, lang: str) -> str:
+        return self.en if lang == "en" else self.zh
 
     def allows(self, start: str, end: str) -> bool:
         return (start, end) in self.ends
@@ -100,9 +140,67 @@ class Schema:
     version: int
     labels: dict[str, Label]
     relationships: dict[str, RelType]
+    status_classes: dict[str, StatusClass] = field(default_factory=dict)
+    value_names: dict[str, dict[str, tuple[str, str]]] = field(default_factory=dict)
 
     def label(self, name: str) -> Label:
         return self.labels[name]
+
+    # --- meaning: names and colours for readers (declared in schema.yaml, read everywhere) ---
+    def label_name(self, label: str, lang: str = "zh") -> str:
+        found = self.labels.get(label)
+        return found.name_in(lang) if found else label
+
+    def label_colour(self, label: str) -> str:
+        found = self.labels.get(label)
+        return found.colour if found and found.colour else OTHER_COLOUR
+
+    def rel_colour(self, rel: str) -> str:
+        found = self.relationships.get(rel)
+        return found.colour if found and found.colour else ""
+
+    def group_name(self, group: str, value: Any, lang: str = "zh") -> str:
+        """A value's reader name within a value_names group; unnamed values are shown as they are."""
+        if value is None:
+            return ""
+        names = self.value_names.get(group, {}).get(str(value))
+        if names is None:
+            return str(value)
+        return names[1] if lang == "en" else names[0]
+
+    def value_name(self, label: str, prop: str, value: Any, lang: str = "zh") -> str:
+        """The reader's name of a property value (e.g. Penalty.status `not_executed` -> 未执行)."""
+        owner = self.labels.get(label) or self.relationships.get(label)
+        found = owner.properties.get(prop) if owner is not None else None
+        group = found.value_group if found is not None else prop
+        return self.group_name(group, value, lang)
+
+    def status_class(self, label: str, status: Any) -> str:
+        """closed / open / failed / unknown for a status value of `label`; none when there is no status."""
+        if status in (None, ""):
+            return "none"
+        found = self.labels.get(label)
+        if found is not None and str(status) in found.statuses:
+            return found.statuses[str(status)]
+        for other in self.labels.values():  # a status seen without its label (e.g. an audit column)
+            if str(status) in other.statuses:
+                return other.statuses[str(status)]
+        return "unknown"
+
+    def node_status_class(self, label: str, props: dict[str, Any]) -> str:
+        """The class of an item: its latest check wins over its recorded status or stage."""
+        for prop in STATUS_PROPERTIES:
+            if props.get(prop):
+                return self.status_class(label, props[prop])
+        return "none"
+
+    def status_colour(self, status_class: str) -> str:
+        found = self.status_classes.get(status_class)
+        return found.colour if found else OTHER_COLOUR
+
+    def status_class_name(self, status_class: str, lang: str = "zh") -> str:
+        found = self.status_classes.get(status_class)
+        return found.name_in(lang) if found else status_class
 
     def rel(self, name: str) -> RelType:
         return self.relationships[name]
@@ -129,6 +227,7 @@ def _property(name: str, spec: dict[str, Any]) -> Property:
         minimum=float(minimum) if isinstance(minimum, (int, float)) else None,
         link=link,
         derived=bool(spec.get("derived", False)),
+        names=str(spec.get("names") or ""),
     )
 
 
@@ -149,6 +248,10 @@ def parse_schema(document: dict[str, Any]) -> Schema:
             properties=props,
             stages=tuple(spec.get("stages") or ()),
             terminal_failure=spec.get("terminal_failure"),
+            colour=str(spec.get("colour") or ""),
+            statuses={
+                str(value): str(cls) for cls, values in (spec.get("statuses") or {}).items() for value in values
+            },
         )
     rels: dict[str, RelType] = {}
     for name, spec in (document.get("relationships") or {}).items():
@@ -163,8 +266,20 @@ def parse_schema(document: dict[str, Any]) -> Schema:
             ends=tuple((str(a), str(b)) for a, b in spec["ends"]),
             properties=props,
             derived=bool(spec.get("derived", False)),
+            colour=str(spec.get("colour") or ""),
         )
-    return Schema(version=int(document.get("version", 1)), labels=labels, relationships=rels)
+    classes = {
+        str(name): StatusClass(str(name), str(c["zh"]), str(c["en"]), str(c["colour"]))
+        for name, c in (document.get("status_classes") or {}).items()
+    }
+    value_names = {
+        str(group): {str(v): (str(n["zh"]), str(n["en"])) for v, n in (values or {}).items()}
+        for group, values in (document.get("value_names") or {}).items()
+    }
+    return Schema(
+        version=int(document.get("version", 1)), labels=labels, relationships=rels,
+        status_classes=classes, value_names=value_names,
+    )
 
 
 @lru_cache(maxsize=1)
@@ -192,6 +307,7 @@ def check_schema(schema: Schema) -> list[str]:
             problems.append(f"{label.name}: needs zh and en names")
         if label.stages and "status" not in label.properties and "stage" not in label.properties:
             problems.append(f"{label.name}: stages declared without a status or stage property")
+        problems.extend(_check_meaning(schema, label))
         for stage in label.stages:
             if f"{stage}_date" not in label.properties:
                 problems.append(f"{label.name}: stage {stage!r} has no {stage}_date property")
@@ -206,6 +322,7 @@ def check_schema(schema: Schema) -> list[str]:
                     problems.append(f"{label.name}.{prop.name}: link to unknown type {prop.link.type}")
                 elif not rel.allows(label.name, prop.link.to):
                     problems.append(f"{label.name}.{prop.name}: {prop.link.type} does not allow {label.name}->{prop.link.to}")
+    problems.extend(check_meaning(schema))
     for rel in schema.relationships.values():
         if not IDENTIFIER.match(rel.name):
             problems.append(f"relationship {rel.name!r} is not an identifier")
@@ -217,6 +334,43 @@ def check_schema(schema: Schema) -> list[str]:
                     problems.append(f"{rel.name}: unknown endpoint label {end_label}")
         for prop in rel.properties.values():
             problems.extend(_check_property(f"{rel.name}.{prop.name}", prop))
+    return problems
+
+
+STATUS_CLASSES = ("closed", "open", "failed", "unknown")
+
+
+def _check_meaning(schema: Schema, label: Label) -> list[str]:
+    """Colours, status classes and value names a reader relies on: every value named, every status classed."""
+    problems: list[str] = []
+    if not _COLOUR.match(label.colour):
+        problems.append(f"{label.name}: needs a colour '#RRGGBB'")
+    for prop in label.properties.values():
+        group = schema.value_names.get(prop.value_group, {})
+        for value in prop.enum:
+            if value not in group:
+                problems.append(f"{label.name}.{prop.name}: value {value!r} has no name in value_names.{prop.value_group}")
+    for cls in set(label.statuses.values()):
+        if cls not in STATUS_CLASSES:
+            problems.append(f"{label.name}: status class {cls!r} is not one of {', '.join(STATUS_CLASSES)}")
+    if label.stages:
+        for prop_name in STATUS_PROPERTIES:
+            status_prop = label.properties.get(prop_name)
+            for value in status_prop.enum if status_prop else ():
+                if value not in label.statuses:
+                    problems.append(f"{label.name}.{prop_name}: value {value!r} is in no status class")
+    return problems
+
+
+def check_meaning(schema: Schema) -> list[str]:
+    """Schema-wide meaning checks: status classes declared with colours, label colours distinct."""
+    problems = [f"status class {c!r} missing" for c in (*STATUS_CLASSES, "none") if c not in schema.status_classes]
+    colours = [lab.colour.upper() for lab in schema.labels.values()]
+    if len(colours) != len(set(colours)):
+        problems.append("two labels share a colour")
+    for cls in schema.status_classes.values():
+        if not _COLOUR.match(cls.colour):
+            problems.append(f"status class {cls.name}: needs a colour '#RRGGBB'")
     return problems
 
 

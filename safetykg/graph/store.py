@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -19,39 +18,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from .readonly import ReadOnlyViolation, assert_read_only
 from .schema import Label, RelType, Schema, load_schema
+
+__all__ = ["ReadOnlyViolation", "assert_read_only"]  # re-exported: the check lives in readonly.py
 
 Row = dict[str, Any]
 DEFAULT_BATCH_SIZE = 1000
-
-# Clauses a read-only query may not contain. Besides Cypher's writes this covers what the engines
-# add: LadybugDB's LOAD FROM (reads any file the process can), COPY, INSTALL/LOAD EXTENSION, ATTACH,
-# USE, and transaction control; CALL is allowed only for the few read-only catalogue procedures.
-WRITE_CLAUSE = re.compile(
-    r"\b(CREATE|MERGE|DELETE|DETACH|SET|REMOVE|DROP|LOAD|COPY|FOREACH|ALTER|INSTALL|UNINSTALL|ATTACH|USE|IMPORT|EXPORT"
-    r"|CHECKPOINT|BEGIN|COMMIT|ROLLBACK|GRANT|DENY|REVOKE|START|STOP|TERMINATE|CALL)\b",
-    re.IGNORECASE,
-)
-_READ_ONLY_PROCEDURES = re.compile(r"\bCALL\s+(?:db\.labels|db\.relationshipTypes|dbms\.components)\s*\(", re.IGNORECASE)
-# Literals, comments and backtick-quoted names are blanked before the check, so a keyword inside
-# them neither blocks a harmless query nor hides a real clause; `.name` property keys are dropped too.
-_NOT_CODE = re.compile(
-    r"`(?:[^`]|``)*`|'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|//[^\n]*|/\*.*?\*/|\.\s*[A-Za-z_][A-Za-z0-9_]*",
-    re.DOTALL,
-)
-
-
-class ReadOnlyViolation(ValueError):
-    """A query sent through a read-only path contains a write clause."""
-
-
-def assert_read_only(query: str) -> None:
-    """Refuse writes before they reach an engine; string literals and comments don't count."""
-    code = _NOT_CODE.sub(" x ", _READ_ONLY_PROCEDURES.sub(" x(", query))
-    match = WRITE_CLAUSE.search(code)
-    if match:
-        raise ReadOnlyViolation(f"写操作被拒绝 / write clause refused: {match.group(0).strip()}")
-
 
 def normalise_value(value: Any) -> Any:
     """Make engine results comparable: Ladybug sums are Decimal, Neo4j dates are neo4j.time types."""

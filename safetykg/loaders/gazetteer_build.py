@@ -107,6 +107,15 @@ END_YEARS: dict[str, tuple[str, str]] = {
     "500112": ("2025", "渝府发〔2025〕15号"),  # 渝北区 -> 两江新区 500157 / 北碚区
 }
 
+# First years of current codes created inside the 2015-2020 window, where an accident record could
+# otherwise take a code that did not yet exist: code -> (year, document). Former functional areas
+# (新区) had no code of their own; their land belonged to the district they were carved from.
+START_YEARS: dict[str, tuple[str, str]] = {
+    "440309": ("2016", "国务院批复设立深圳市龙华区 (2016-10)"),  # 龙华新区 before, part of 宝安区
+    "440310": ("2016", "国务院批复设立深圳市坪山区 (2016-10)"),  # 坪山新区 before, part of 龙岗区
+    "440311": ("2018", "广东省人民政府关于设立深圳市光明区的通知 (2018-05)"),  # 光明新区 before, part of 宝安区
+}
+
 # Aliases that are not a suffix-stripped form, added on purpose.
 EXTRA_ALIASES: dict[str, list[str]] = {
     # 光明新区 (2007-2018) was a functional area without a GB/T 2260 code; 光明区 succeeded it.
@@ -139,6 +148,7 @@ class Region:
     aliases: list[str] = field(default_factory=list)
     valid_until: str = ""
     source_id: str = CURRENT_SOURCE_ID
+    valid_from: str = ""
 
 
 # --------------------------------------------------------------------------- reading
@@ -307,7 +317,12 @@ def build(
     prefectures = {c for c, (_, lv) in {**kept, **old_kept}.items() if lv == "prefecture"}
     regions: list[Region] = []
     for code, (name, level) in kept.items():
-        regions.append(Region(code, name, level, parent_of(code, level, prefectures), aliases_for(code, name)))
+        regions.append(
+            Region(
+                code, name, level, parent_of(code, level, prefectures), aliases_for(code, name),
+                valid_from=START_YEARS.get(code, ("", ""))[0],
+            )
+        )
 
     for code, (name, level) in old_kept.items():
         prefecture_name = historical.get(code[:4] + "00", "") if level == "county" else name
@@ -376,10 +391,13 @@ def write_csv(regions: Iterable[Region], out: Path) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(["adcode", "name", "level", "parent_adcode", "aliases", "valid_until", "source_id"])
+        writer.writerow(
+            ["adcode", "name", "level", "parent_adcode", "aliases", "valid_from", "valid_until", "source_id"]
+        )
         for r in regions:
             writer.writerow(
-                [r.adcode, r.name, r.level, r.parent_adcode, "|".join(r.aliases), r.valid_until, r.source_id]
+                [r.adcode, r.name, r.level, r.parent_adcode, "|".join(r.aliases), r.valid_from, r.valid_until,
+                 r.source_id]
             )
 
 
