@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from .numbers import chinese_to_int
@@ -69,10 +70,10 @@ def _time_after(norm: str, end: int) -> tuple[str | None, int | None]:
 
 def find_dates(norm: str) -> list[DateMention]:
     found: list[DateMention] = []
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(len(norm) + 1)
 
     def free(start: int, end: int) -> bool:
-        return all(end <= a or start >= b for a, b in taken)
+        return not any(taken[start:end])
 
     for pattern, form in ((FULL, "full"), (QUOTED, "quoted"), (BARE_DOT, "dotted"), (MONTH_DAY, "month_day")):
         for match in pattern.finditer(norm):
@@ -89,7 +90,7 @@ def find_dates(norm: str) -> list[DateMention]:
             if form in ("full", "month_day"):
                 mention.time, mention.time_end = _time_after(norm, match.end())
             found.append(mention)
-            taken.append((match.start(), match.end()))
+            taken[match.start():match.end()] = b"\x01" * (match.end() - match.start())
     found.sort(key=lambda m: m.start)
     return found
 
@@ -104,13 +105,15 @@ def resolve_years(mentions: list[DateMention], norm: str, doc_date: dt.date | No
     """Give every mention without a year the year it means (see the module docstring)."""
     stated = {(m.month, m.day): m for m in mentions if m.year is not None and m.form == "full"}
     years = [(y.start(), int(y.group(1))) for y in YEAR_ONLY.finditer(norm) if 1949 < int(y.group(1)) < 2100]
+    year_starts = [start for start, _ in years]
     hint = doc_date.year if doc_date else document_year_hint(norm)
     for mention in mentions:
         if mention.year is not None:
             continue
         same_day = stated.get((mention.month, mention.day))
-        earlier = [y for start, y in years if start < mention.start]
-        near = [y for start, y in years if mention.start - 200 < start < mention.start]
+        cut = bisect_left(year_starts, mention.start)
+        earlier = [y for _, y in years[:cut]]
+        near = [y for start, y in years[max(0, cut - 8):cut] if start > mention.start - 200]
         clause_year = _year_in_clause(norm, mention, mentions)
         if clause_year is not None:
             mention.year, mention.year_basis = clause_year, "stated_in_clause"

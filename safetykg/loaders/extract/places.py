@@ -50,6 +50,7 @@ class Gazetteer:
     regions: dict[str, Region] = field(default_factory=dict)
     by_name: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     longest: int = 2
+    heads: set[str] = field(default_factory=set)  # first two characters of every name: most positions stop here
 
     @classmethod
     def from_csv(cls, path: Path) -> Gazetteer:
@@ -68,6 +69,7 @@ class Gazetteer:
         for name in dict.fromkeys([region.name, *aliases]):
             if len(name) >= 2:
                 self.by_name[name].append(region.adcode)
+                self.heads.add(name[:2])
                 self.longest = max(self.longest, len(name))
 
     def ancestors(self, adcode: str) -> list[str]:
@@ -91,7 +93,7 @@ class Gazetteer:
         index, size = 0, len(norm)
         by_name = self.by_name
         while index < size:
-            if not "\u4e00" <= norm[index] <= "\u9fff":
+            if norm[index:index + 2] not in self.heads:
                 index += 1
                 continue
             for length in range(min(self.longest, size - index), 1, -1):
