@@ -16,7 +16,8 @@ from typing import Any
 from ...graph.store import Store
 from .places import Gazetteer
 
-try:  # optional: faster and a little better on long names; difflib is the fallback
+_fuzz: Any
+try:  # optional (the `extract` extra): ~35x faster than difflib on name pairs; difflib is the fallback
     from rapidfuzz import fuzz as _fuzz
 except ImportError:  # pragma: no cover - depends on the environment
     _fuzz = None
