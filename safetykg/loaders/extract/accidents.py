@@ -26,15 +26,15 @@ PAPER_VERB = re.compile(r"公布|批复|印发|召开|宣判|判决|判处|拘�
 BREAK = re.compile(r"[,，;；]\s*(?:但|此后|随后|之后|同期|同比|另外|此外|目前|至今|直至)|事故(?:发生)?后[,，]|以来[,，]")
 NUM = NUMBER
 DEATHS = [
-    re.compile(rf"({NUM})(?:人|名[\u4e00-\u9fa5]{{0,4}}?)(?:当场)?(?:死亡|遇难|罹难|丧生)"),
-    re.compile(rf"(?:死亡|遇难|罹难)(?:人数)?(?:上升|增加|升)?(?:至|为|达)?({NUM})人"),
+    re.compile(rf"({NUM})\s?(?:人|名[\u4e00-\u9fa5]{{0,4}}?)(?:当场)?(?:死亡|遇难|罹难|丧生)"),
+    re.compile(rf"(?:死亡|遇难|罹难)(?:人数)?(?:上升|增加|升)?(?:至|为|达)?\s?({NUM})\s?人"),
     re.compile(rf"(?<![\d.])({NUM})死(?:{NUM}伤)?"),
 ]
 NO_DEATHS = re.compile(r"(?:未造成|无|没有)人员(?:死亡|伤亡)")
-INJURIES = [re.compile(rf"({NUM})人(?:不同程度)?(?:受伤|轻伤|伤)(?!亡)"), re.compile(rf"(?:受伤|伤)({NUM})人"),
+INJURIES = [re.compile(rf"({NUM})\s?人(?:不同程度)?(?:受伤|轻伤|伤)(?!亡)"), re.compile(rf"(?:受伤|伤)\s?({NUM})\s?人"),
             re.compile(rf"(?<![\d.]){NUM}死({NUM})伤")]
 MISSING = [re.compile(rf"({NUM})人(?:失踪|下落不明)"), re.compile(rf"失踪({NUM})人")]
-LOSS = re.compile(r"直接经济损失(?:约|达|近|超过|共计|合计)?(\d+(?:,\d{3})*(?:\.\d+)?)\s*(亿|万)?元")
+LOSS = re.compile(r"直接经济损失(?:约|达|近|超过|共计|合计)?\s?(\d+(?:,\d{3})*(?:\.\d+)?)\s*(亿|万)?元")
 STAT_BEFORE = re.compile(r"(?:起|次)[、,，]?\s*$")
 LIST_DEATHS = re.compile(rf"分别(?:造成|导致|致)?((?:{NUM}人?[、,，和及与]\s*)+{NUM})人(?:死亡|遇难)")
 SEVERITY = re.compile(r"(特别重大|重大|较大|一般)(?=[\u4e00-\u9fa5]{0,14}事故)")
@@ -49,7 +49,7 @@ KINDS: list[tuple[str, re.Pattern[str]]] = [
     ("冒顶", re.compile(r"冒顶|顶板")),
     ("中毒窒息", re.compile(r"中毒|窒息")),
     ("坍塌", re.compile(r"坍塌|倒塌|垮塌|塌方")),
-    ("起重伤害", re.compile(r"升降机|吊笼|塔吊|起重")),
+    ("起重伤害", re.compile(r"升降机|吊笼|塔吊|起重机|起重作业")),
     ("高处坠落", re.compile(r"坠落")),
 ]
 MECHANISMS: list[tuple[str, re.Pattern[str]]] = [

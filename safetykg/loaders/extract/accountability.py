@@ -15,7 +15,7 @@ from .numbers import NUM_CLASS, to_int, wan
 
 CLAUSE = re.compile(r"[^,，;；。\n]+")
 SENTENCE = re.compile(r"[^;；。\n]+")
-COUNT = re.compile(rf"({NUM_CLASS})(名|人|家|个)")
+COUNT = re.compile(rf"({NUM_CLASS})\s?(名|人|家|个)")
 # measure keywords, most specific first
 MEASURES: list[tuple[str, re.Pattern[str]]] = [
     ("transferred_for_discipline", re.compile(r"移送纪检监察|移交纪检监察")),
