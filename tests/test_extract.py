@@ -135,12 +135,14 @@ def test_extract_review_load_surfaces_the_stated_recurrence_without_duplicates(t
     (tmp_path / "notice.txt").write_text(
         "标题: 测试通报(端到端)\n网址: https://example.invalid/e2e\n日期: 2020-12-01\n\n"
         "2020年4月15日，吉林松原一辆货车违法载人发生交通事故，造成12人死亡；10月4日，松原再次发生货车载人重大交通事故，造成18人死亡。"
-        "2020年3月2日，陕西渭南一辆客车翻坠，造成5人死亡；4月6日，渭南再次发生客车翻坠事故，造成7人死亡。\n", encoding="utf-8")
+        "2020年3月2日，陕西渭南一辆客车翻坠，造成5人死亡；4月6日，渭南再次发生客车翻坠事故，造成7人死亡。"
+        "天津港“8·12”瑞海公司危险品仓库特别重大火灾爆炸事故的整改仍未到位。\n", encoding="utf-8")
     extracted = _cli("extract", "notice.txt", "-o", "draft.yaml", cwd=tmp_path, env_dir=graph)
     assert extracted.returncode == 0, extracted.stderr
     draft = yaml.safe_load((tmp_path / "draft.yaml").read_text(encoding="utf-8"))
     matched = {n["_match"]["id"] for n in draft["nodes"] if n.get("_match")}
-    assert {"ACC-2020-0415-songyuan", "ACC-2020-1004-songyuan"} <= matched
+    # a bare “8·12” gets the document's year (2020); the graph's 2015 accident of that day and place is proposed
+    assert {"ACC-2020-0415-songyuan", "ACC-2020-1004-songyuan", "ACC-2015-0812-tianjin"} <= matched
     refused = _cli("load", "draft.yaml", cwd=tmp_path, env_dir=graph)
     assert refused.returncode == 2 and "pending" in refused.stderr
     reviewed = _cli("review", "draft.yaml", "--accept-above", "0.9", "--reject-rest", "-o", "reviewed.yaml", cwd=tmp_path, env_dir=graph)

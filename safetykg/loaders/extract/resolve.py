@@ -46,9 +46,23 @@ def unit_of(adcode: str | None, gazetteer: Gazetteer) -> str | None:
     return region.adcode if region.level == "prefecture" else None
 
 
+def _year_inferred(draft: dict[str, Any]) -> bool:
+    basis = str(((draft.get("_fields") or {}).get("date") or {}).get("basis") or "")
+    return "document" in basis or "earlier_year" in basis
+
+
 def score_accident(draft: dict[str, Any], stored: dict[str, Any], gazetteer: Gazetteer) -> tuple[float, list[str]]:
-    if draft.get("date") != stored.get("date"):
-        return 0.0, []
+    mine_date, their_date = str(draft.get("date") or ""), str(stored.get("date") or "")
+    if mine_date != their_date:
+        # a bare “8·12” whose year was only inferred: the graph's accident of that day and place settles it
+        if not (_year_inferred(draft) and mine_date[4:] == their_date[4:] and mine_date):
+            return 0.0, []
+        same_unit = unit_of(draft.get("adcode"), gazetteer) == unit_of(stored.get("adcode"), gazetteer) and draft.get("adcode")
+        sim = similarity(str(draft.get("name", "")), str(stored.get("name", "")))
+        if not same_unit or sim < 0.4:
+            return 0.0, []
+        return 0.9, [f"年份系推断 / year only inferred ({mine_date}); 图中同月日同地市事故 / the graph has {their_date} "
+                     f"in the same prefecture unit", f"名称相似度 / name similarity {sim:.2f}"]
     evidence = [f"同日 / same date {draft['date']}"]
     mine, theirs = unit_of(draft.get("adcode"), gazetteer), unit_of(stored.get("adcode"), gazetteer)
     d1, d2 = draft.get("deaths"), stored.get("deaths")
@@ -106,7 +120,9 @@ def propose(draft: dict[str, Any], store: Store, gazetteer: Gazetteer) -> int:
     proposals = 0
     accidents = [n for n in nodes if n.get("label") == "Accident"]
     if accidents:
-        dates = sorted({str(n.get("date")) for n in accidents if n.get("date")})
+        dates = sorted({str(n.get("date")) for n in accidents if n.get("date")} |
+                       {f"{year}{str(n['date'])[4:]}" for n in accidents if n.get("date") and _year_inferred(n)
+                        for year in range(1990, 2040)})
         stored = store.run("MATCH (a:Accident) WHERE a.date IN $dates RETURN a.id AS id, a.name AS name, a.date AS date, "
                            "a.deaths AS deaths, a.adcode AS adcode", {"dates": dates})
         for node in accidents:
