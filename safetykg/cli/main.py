@@ -22,7 +22,7 @@ from ..graph.schema import load_schema
 from ..loaders.load import LoadFailed, UnknownField, load_paths
 from ..loaders.records import RecordFileError
 from ..output import FORMATS, print_readable, print_rows
-from . import analyze, audit, coverage, dashboard
+from . import analyze, audit, coverage, dashboard, extract
 from .common import (
     EXIT_INPUT,
     EXIT_RUNTIME,
@@ -236,38 +236,11 @@ def synthetic(
             err.print(f"RECURRENCE_OF: {report.created} links derived ({time.perf_counter() - began:.1f} s)")
 
 
-@app.command()
-def extract(
-    document: Path = typer.Argument(..., help="a UTF-8 text file: a notice or an investigation report"),
-    source_id: str = typer.Option(..., "--source-id", help="id of the Source the drafts cite"),
-    title: str = typer.Option(..., "--title", help="the document's title as published"),
-    url: str = typer.Option(None, "--url"),
-    doc_no: str = typer.Option(None, "--doc-no", help="文号"),
-    gazetteer: Path = typer.Option(Path("data/regions/regions.csv"), "--gazetteer"),
-    out: Path = typer.Option(None, "--out", "-o", help="draft YAML (default: stdout)"),
-) -> None:
-    """抽取草稿 / Draft Accident records from a Chinese text, each field traced to its sentence."""
-    import yaml
-
-    from ..loaders.extract import Gazetteer, draft_document
-
-    if not (url or doc_no):
-        err.print("[red]a Source needs --url or --doc-no[/red]")
-        raise typer.Exit(EXIT_INPUT)
-    source = {k: v for k, v in {"id": source_id, "title": title, "url": url, "doc_no": doc_no}.items() if v}
-    draft = draft_document(document, Gazetteer.from_csv(gazetteer), source)
-    text = yaml.safe_dump(draft, allow_unicode=True, sort_keys=False, width=200)
-    if out:
-        out.write_text(text, encoding="utf-8")
-        err.print(f"{len(draft['nodes'])} 条草稿 / draft records -> {out} (review before `safetykg load`)")
-    else:
-        print(text, end="")
-
-
 app.add_typer(audit.audit_app, name="audit")
 analyze.register(app)
 dashboard.register(app)
 coverage.register(app)
+extract.register(app)
 
 
 def run() -> None:
