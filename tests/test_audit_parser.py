@@ -33,7 +33,7 @@ AUDIT_IDS = {
     "unexecuted-penalties", "licence-not-revoked", "undisciplined-officials", "stalled-criminal-cases",
     "cross-province-accountability-breaks", "repeat-incidents", "short-interval-relapse", "rectification-overdue",
     "resumed-before-rectified", "approval-chain-failures", "regulatory-blind-spots", "department-scorecard",
-    "review-findings-by-category",
+    "review-findings-by-category", "accountability-gaps",
 }
 D = "2020-09-30"
 

@@ -38,6 +38,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "page_network": ("网络", "Network"),
     "page_console": ("查询", "Query console"),
     "page_exports": ("导出", "Exports"),
+    "page_review": ("抽取审核", "Extraction review"),
     # overview
     "overview_caption": (
         "事故、责任主体和问责事项在图中的数量与分布；未闭环事项来自已保存的审计查询。",

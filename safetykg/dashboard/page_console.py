@@ -11,8 +11,8 @@ import networkx as nx
 import streamlit as st
 
 from safetykg.dashboard import data, ui
+from safetykg.graph.readonly import MAX_USER_QUERY_CHARS, ReadOnlyViolation, check_user_query
 from safetykg.graph.schema import load_schema
-from safetykg.graph.store import ReadOnlyViolation
 
 EXAMPLE = (
     "MATCH (a:Accident)-[:OCCURRED_IN]->(r:Region)\n"
@@ -54,7 +54,7 @@ def render() -> None:
     holder = ui.require_store()
     st.caption(ui.tr("console_hint"))
     with st.form("console"):
-        query = st.text_area(ui.tr("cypher"), value=EXAMPLE, height=160, key="console_query")
+        query = st.text_area(ui.tr("cypher"), value=EXAMPLE, height=160, key="console_query", max_chars=MAX_USER_QUERY_CHARS)
         params_text = st.text_area(ui.tr("cypher_params"), value=EXAMPLE_PARAMS, height=80, key="console_params")
         submitted = st.form_submit_button(ui.tr("run"), type="primary")
     if not submitted:
@@ -69,6 +69,7 @@ def render() -> None:
         return
     with st.spinner(ui.tr("loading")):
         try:
+            check_user_query(query)  # size cap first: one visitor's huge query cannot stall the others
             rows = holder.run(query, params)
         except ReadOnlyViolation as exc:
             st.error(str(exc))

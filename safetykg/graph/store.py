@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -19,38 +18,18 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from .bulkfiles import BulkFiles
+from .engines import EMBEDDED_FILE, embedded_dir, engine_for, redact_uri, server_address
+from .readonly import ReadOnlyViolation, assert_read_only
 from .schema import Label, RelType, Schema, load_schema
+
+__all__ = ["ReadOnlyViolation", "assert_read_only"]  # re-exported: the check lives in readonly.py
 
 Row = dict[str, Any]
 DEFAULT_BATCH_SIZE = 1000
 
-# Clauses a read-only query may not contain. Besides Cypher's writes this covers what the engines
-# add: LadybugDB's LOAD FROM (reads any file the process can), COPY, INSTALL/LOAD EXTENSION, ATTACH,
-# USE, and transaction control; CALL is allowed only for the few read-only catalogue procedures.
-WRITE_CLAUSE = re.compile(
-    r"\b(CREATE|MERGE|DELETE|DETACH|SET|REMOVE|DROP|LOAD|COPY|FOREACH|ALTER|INSTALL|UNINSTALL|ATTACH|USE|IMPORT|EXPORT"
-    r"|CHECKPOINT|BEGIN|COMMIT|ROLLBACK|GRANT|DENY|REVOKE|START|STOP|TERMINATE|CALL)\b",
-    re.IGNORECASE,
-)
-_READ_ONLY_PROCEDURES = re.compile(r"\bCALL\s+(?:db\.labels|db\.relationshipTypes|dbms\.components)\s*\(", re.IGNORECASE)
-# Literals, comments and backtick-quoted names are blanked before the check, so a keyword inside
-# them neither blocks a harmless query nor hides a real clause; `.name` property keys are dropped too.
-_NOT_CODE = re.compile(
-    r"`(?:[^`]|``)*`|'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|//[^\n]*|/\*.*?\*/|\.\s*[A-Za-z_][A-Za-z0-9_]*",
-    re.DOTALL,
-)
-
-
-class ReadOnlyViolation(ValueError):
-    """A query sent through a read-only path contains a write clause."""
-
-
-def assert_read_only(query: str) -> None:
-    """Refuse writes before they reach an engine; string literals and comments don't count."""
-    code = _NOT_CODE.sub(" x ", _READ_ONLY_PROCEDURES.sub(" x(", query))
-    match = WRITE_CLAUSE.search(code)
-    if match:
-        raise ReadOnlyViolation(f"写操作被拒绝 / write clause refused: {match.group(0).strip()}")
+class BulkTargetNotEmpty(RuntimeError):
+    """A native bulk copy appends without merging, so it only runs into an empty graph."""
 
 
 def normalise_value(value: Any) -> Any:
@@ -70,15 +49,34 @@ def normalise_value(value: Any) -> Any:
 
 @dataclass
 class StoreConfig:
-    """Where the graph lives. No URI means the embedded engine under `data_dir`."""
+    """Where the graph lives. No URI, a path or `file:` means the embedded engine; `bolt://`, `neo4j://`
+    (and their TLS forms) a Neo4j server; the scheme decides, through the registry in `engines`."""
 
     uri: str | None = None
     data_dir: Path = field(default_factory=lambda: Path(".safetykg") / "graph")
     user: str | None = None
-    password: str | None = None
+    password: str | None = field(default=None, repr=False)  # never in a repr, a log line or a traceback
     database: str | None = None
     read_only: bool = False
     batch_size: int = DEFAULT_BATCH_SIZE
+
+    def __post_init__(self) -> None:
+        """Settle the address once: an embedded URI becomes `data_dir`, a server URI gives up its user name.
+
+        Raises UnsupportedURI for a scheme no engine serves and StoreConfigError for a password in the URI.
+        """
+        self.data_dir = Path(self.data_dir)
+        if not self.uri:
+            self.uri = None
+            return
+        if engine_for(self.uri).embedded:
+            self.data_dir = embedded_dir(self.uri)
+            self.uri = None
+            return
+        address = server_address(self.uri)
+        self.uri = address.uri
+        if address.user:
+            self.user = address.user
 
     @classmethod
     def from_env(cls, uri: str | None = None, data_dir: str | Path | None = None, **overrides: Any) -> StoreConfig:
@@ -95,16 +93,29 @@ class StoreConfig:
 
     @property
     def engine(self) -> str:
-        return "neo4j" if self.uri else "ladybug"
+        return engine_for(self.uri).name
+
+    def store_path(self) -> Path | None:
+        """The embedded database file, or None when the graph lives on a server."""
+        return self.data_dir / EMBEDDED_FILE if engine_for(self.uri).embedded else None
+
+    def store_files(self) -> list[Path]:
+        """The files whose change means the embedded graph changed (database and its WAL); none for a server."""
+        path = self.store_path()
+        return [] if path is None else [path, path.with_name(path.name + ".wal")]
 
     def describe(self) -> str:
-        return f"neo4j {self.uri}" if self.uri else f"ladybug {self.data_dir}"
+        """Engine and address, safe to print: a password never appears."""
+        return f"neo4j {redact_uri(self.uri)}" if self.uri else f"ladybug {self.data_dir}"
 
 
 class Store(ABC):
     """Engine-neutral graph access. Subclasses implement five primitives."""
 
     engine: str = "?"
+    # An engine that reads bulk files itself (`bulk_copy`) into an empty graph; others take the
+    # same files through batched UNWIND writes (`loaders/bulk.py`).
+    supports_bulk_copy: bool = False
 
     def __init__(self, schema: Schema | None = None, batch_size: int = DEFAULT_BATCH_SIZE) -> None:
         self.schema = schema or load_schema()
@@ -131,6 +142,10 @@ class Store(ABC):
 
     @abstractmethod
     def server_version(self) -> str: ...
+
+    def bulk_copy(self, files: BulkFiles) -> int:
+        """Copy a bulk directory with the engine's own loader; returns the rows copied."""
+        raise NotImplementedError(f"{self.engine} has no native bulk copy; use loaders.bulk.bulk_load")
 
     # --- shared behaviour -------------------------------------------------
     def __enter__(self) -> Store:
@@ -210,11 +225,5 @@ def _is_loaded_column(label: Label, column: str) -> bool:
 
 
 def open_store(config: StoreConfig, schema: Schema | None = None) -> Store:
-    """Open the engine the configuration names; `neo4j` is imported only when used."""
-    if config.uri:
-        from .neo4j_store import Neo4jStore
-
-        return Neo4jStore(config, schema)
-    from .ladybug_store import LadybugStore
-
-    return LadybugStore(config, schema)
+    """Open the engine the configuration's address names (see `engines`); a driver is imported only when used."""
+    return engine_for(config.uri).opener(config, schema)

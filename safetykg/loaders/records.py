@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -20,6 +21,10 @@ from ..graph.schema import Schema
 
 RECORD_SUFFIXES = {".yaml", ".yml", ".json", ".csv"}
 SECTIONS = ("sources", "nodes", "relationships")
+# Limits that keep a hostile or broken file from exhausting memory or time (see docs/reliability.md).
+MAX_FILE_BYTES = int(float(os.environ.get("SAFETYKG_MAX_FILE_MB", "64")) * 1024 * 1024)
+MAX_YAML_VALUES = 1_000_000  # scalars and collections a YAML document may expand to through its aliases
+MAX_NESTING = 32  # records are flat: document > section > record > list; anything deeper is refused
 
 
 @dataclass(frozen=True)
@@ -40,6 +45,60 @@ class _RecordYamlLoader(yaml.SafeLoader):
     YAML 1.1 reads `05:30` as the integer 330, `2020-02-30` as a date that crashes the parser
     and `no` as False; here all stay strings and validation types them by the schema.
     """
+
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        """A key given twice in one mapping is refused, naming the key (PyYAML would keep the last)."""
+        seen: dict[str, yaml.Node] = {}
+        for key_node, _ in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
+                continue
+            if key_node.value in seen:
+                raise yaml.constructor.ConstructorError(
+                    "while reading a record", node.start_mark,
+                    f"重复的键 / duplicate key {key_node.value!r}", key_node.start_mark,
+                )
+            seen[key_node.value] = key_node
+        return super().construct_mapping(node, deep=deep)
+
+    def construct_document(self, node: yaml.Node) -> Any:
+        _check_expansion(node)
+        return super().construct_document(node)
+
+
+def _check_expansion(root: yaml.Node) -> None:
+    """Refuse alias bombs and cycles before anything is built: count what the aliases would expand to.
+
+    PyYAML shares aliased nodes, so a 565-byte file can describe billions of values; every later
+    step (validation, `str()` of a value) would expand them. Counting is memoised per node: linear.
+    """
+    sizes: dict[int, int] = {}
+    active: set[int] = set()
+
+    def size(node: yaml.Node, depth: int) -> int:
+        if depth > MAX_NESTING:
+            raise yaml.YAMLError(f"嵌套过深 / nested deeper than {MAX_NESTING} levels at {node.start_mark}")
+        if isinstance(node, yaml.ScalarNode):
+            return 1
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in active:
+            raise yaml.YAMLError(f"递归别名 / recursive alias at {node.start_mark}")
+        active.add(key)
+        children = [n for pair in node.value for n in pair] if isinstance(node, yaml.MappingNode) else node.value
+        total = 1
+        for child in children:
+            total += size(child, depth + 1)
+            if total > MAX_YAML_VALUES:
+                raise yaml.YAMLError(
+                    f"别名展开过大 / aliases expand to more than {MAX_YAML_VALUES:,} values (alias bomb?) at {node.start_mark}"
+                )
+        active.discard(key)
+        sizes[key] = total
+        return total
+
+    size(root, 0)
 
 
 _INT = "tag:yaml.org,2002:int"
@@ -78,17 +137,66 @@ def read_records(paths: Iterable[Path], schema: Schema) -> list[RawRecord]:
     return records
 
 
-def _read_document(path: Path) -> list[RawRecord]:
+class _JsonObject(dict[str, Any]):
+    """A JSON object that remembers keys given twice (json.loads would keep the last silently)."""
+
+    duplicates: tuple[str, ...] = ()
+
+
+def _json_object(pairs: list[tuple[str, Any]]) -> _JsonObject:
+    obj = _JsonObject(pairs)
+    if len(obj) != len(pairs):
+        seen: set[str] = set()
+        repeated: list[str] = []
+        for key, _ in pairs:
+            if key in seen:
+                repeated.append(key)
+            seen.add(key)
+        obj.duplicates = tuple(repeated)
+    return obj
+
+
+def _check_size(path: Path) -> None:
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise RecordFileError(
+            f"{path}: 文件过大 / file too large: {size:,} bytes (limit {MAX_FILE_BYTES:,}; "
+            "split it, or raise SAFETYKG_MAX_FILE_MB)"
+        )
+
+
+def _parse(path: Path) -> Any:
+    _check_size(path)
     try:
-        text = path.read_text(encoding="utf-8")
-        document = json.loads(text) if path.suffix.lower() == ".json" else yaml.load(text, Loader=_RecordYamlLoader)
-    except (yaml.YAMLError, json.JSONDecodeError, UnicodeDecodeError) as exc:
+        # utf-8-sig: a byte-order mark (Windows editors add one) is accepted in every format alike
+        text = path.read_text(encoding="utf-8-sig")
+        if path.suffix.lower() == ".json":
+            return json.loads(text, object_pairs_hook=_json_object, parse_constant=_no_constant)
+        return yaml.load(text, Loader=_RecordYamlLoader)
+    except RecursionError as exc:
+        raise RecordFileError(f"{path}: 嵌套过深 / nested too deeply to be records") from exc
+    except (yaml.YAMLError, ValueError, UnicodeDecodeError) as exc:  # JSONDecodeError is a ValueError
         raise RecordFileError(f"{path}: 无法解析 / cannot parse: {exc}") from exc
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON value")
+
+
+def _duplicate_keys(path: Path, where: str, mapping: Any) -> None:
+    duplicates = getattr(mapping, "duplicates", ())
+    if duplicates:
+        raise RecordFileError(f"{path}: {where}: field {duplicates[0]!r}: 重复的键 / duplicate key {duplicates[0]!r}")
+
+
+def _read_document(path: Path) -> list[RawRecord]:
+    document = _parse(path)
     if document is None:
         return []
     if not isinstance(document, dict):
         raise RecordFileError(f"{path}: 顶层应为映射 / top level must be a mapping with {', '.join(SECTIONS)}")
-    unknown = set(document) - set(SECTIONS)
+    _duplicate_keys(path, "top level", document)
+    unknown = {str(k) for k in document} - set(SECTIONS)
     if unknown:
         raise RecordFileError(f"{path}: 未知段落 / unknown section(s): {', '.join(sorted(unknown))}")
     records = []
@@ -99,8 +207,12 @@ def _read_document(path: Path) -> list[RawRecord]:
         for index, item in enumerate(items, start=1):
             if not isinstance(item, dict):
                 raise RecordFileError(f"{path}: {section} #{index}: a record must be a mapping")
+            _duplicate_keys(path, f"{section} #{index}", item)
             records.append(RawRecord(path, index, section, dict(item)))
     return records
+
+
+_EXTRA_CELLS = "\x00extra"  # DictReader's key for cells beyond the header: never a column name
 
 
 def _label_from_filename(path: Path, schema: Schema) -> str | None:
@@ -112,13 +224,24 @@ def _label_from_filename(path: Path, schema: Schema) -> str | None:
 
 
 def _read_csv(path: Path, schema: Schema) -> list[RawRecord]:
+    _check_size(path)
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle)
-            fields = reader.fieldnames or []
+            reader = csv.DictReader(handle, restkey=_EXTRA_CELLS)
+            fields = [f.strip() for f in reader.fieldnames or []]
+            reader.fieldnames = fields
             rows = list(reader)
     except (csv.Error, UnicodeDecodeError) as exc:
         raise RecordFileError(f"{path}: 无法解析 / cannot parse CSV: {exc}") from exc
+    repeated = sorted({f for f in fields if fields.count(f) > 1})
+    if repeated:
+        raise RecordFileError(f"{path}: header: field {repeated[0]!r}: 重复的列 / column given twice")
+    for index, row in enumerate(rows, start=1):
+        if row.get(_EXTRA_CELLS):
+            raise RecordFileError(
+                f"{path}: row #{index}: {len(fields) + len(row[_EXTRA_CELLS])} cells but {len(fields)} columns "
+                "(a value with a comma must be quoted)"
+            )
     if {"type", "from", "to"} <= set(fields):
         section = "relationships"
         default_label = None
@@ -132,7 +255,7 @@ def _read_csv(path: Path, schema: Schema) -> list[RawRecord]:
             )
     records = []
     for index, row in enumerate(rows, start=1):
-        data = {k: v for k, v in row.items() if k is not None and v not in (None, "")}
+        data = {k: v for k, v in row.items() if k and k != _EXTRA_CELLS and v not in (None, "")}
         if default_label:
             data.setdefault("label", default_label)
         for alias in ("source_id", "source_ids"):

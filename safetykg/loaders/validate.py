@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -19,15 +20,22 @@ from ..graph.schema import Property, RelType, Schema
 from .records import RawRecord
 
 EPOCH = dt.date(1970, 1, 1)
-ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
 # Record keys that are not properties, per section; a key of the other section is an error.
 RESERVED = {
     "sources": {"sources"},
     "nodes": {"label", "sources"},
     "relationships": {"type", "from", "to", "from_label", "to_label", "sources"},
 }
-INTEGER = re.compile(r"^[+-]?\d+$")
-DECIMAL = re.compile(r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$")
+INTEGER = re.compile(r"[+-]?[0-9]+", re.ASCII)
+DECIMAL = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?", re.ASCII)
+# Thousands separators are accepted only where they group thousands: "1,234" but never "3,4" (-> 34).
+GROUPED = re.compile(r"[+-]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]*)?", re.ASCII)
+MAX_STRING_CHARS = 100_000  # per text value; the longest shipped summary is a few hundred characters
+# Characters a text value may not contain: C0/C1 controls other than tab and line breaks (NUL
+# included) and the bidirectional overrides and isolates that make a name display as something else.
+_FORBIDDEN_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_LINE_BREAK = re.compile("[\n\r\x85\u2028\u2029]")
 # A callable the validator uses to find ids it did not see in this input (ids already in the graph).
 KeyLookup = Callable[[str, list[str]], set[str]]
 
@@ -96,26 +104,34 @@ def coerce(prop: Property, value: Any, check: _RecordCheck) -> Any:
         if kind == "string_list":
             if isinstance(value, str):
                 value = [v.strip() for v in value.split("|") if v.strip()]
-            if not isinstance(value, list) or not all(isinstance(v, (str, int, float)) for v in value):
+            if not isinstance(value, list) or not all(
+                isinstance(v, (str, int, float)) and not isinstance(v, bool) for v in value
+            ):
                 raise ValueError("expected a list of strings")
-            return [str(v) for v in value]
+            return [_clean_text(str(v), one_line=True) for v in value]
         if kind == "date":
             if isinstance(value, dt.date):
                 value = value.isoformat()
-            text = str(value)
-            if not ISO_DATE.match(text):
+            if not isinstance(value, str):
+                raise ValueError(f"not an ISO date (YYYY-MM-DD): {_shown(value)}")
+            text = value.strip()
+            if not ISO_DATE.fullmatch(text):
                 raise ValueError(f"not an ISO date (YYYY-MM-DD): {value!r}")
             dt.date.fromisoformat(text)
             return text
         if kind == "int":
-            if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
-                raise ValueError(f"not an integer: {value!r}")
+            if isinstance(value, bool) or not isinstance(value, (int, float, str)) or (
+                isinstance(value, float) and not value.is_integer()
+            ):
+                raise ValueError(f"not an integer: {_shown(value)}")
             number = int(_numeric_text(value, INTEGER, "an integer"))
+            if not -(2**63) <= number < 2**63:
+                raise ValueError(f"超出范围 / {_shown(number)} does not fit a 64-bit integer")
             _check_min(prop, number)
             return number
         if kind == "float":
-            if isinstance(value, bool):
-                raise ValueError(f"not a number: {value!r}")
+            if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+                raise ValueError(f"not a number: {_shown(value)}")
             real = float(_numeric_text(value, DECIMAL, "a number"))
             if not math.isfinite(real):
                 raise ValueError(f"not a finite number: {value!r}")
@@ -124,24 +140,49 @@ def coerce(prop: Property, value: Any, check: _RecordCheck) -> Any:
         if kind == "bool":
             if isinstance(value, bool):
                 return value
+            if not isinstance(value, (str, int)):
+                raise ValueError(f"not a boolean: {_shown(value)}")
             lowered = str(value).strip().lower()
             if lowered in ("true", "yes", "1", "是"):
                 return True
             if lowered in ("false", "no", "0", "否"):
                 return False
-            raise ValueError(f"not a boolean: {value!r}")
+            raise ValueError(f"not a boolean: {_shown(value)}")
         text = str(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else value
         if not isinstance(text, str):
             raise ValueError(f"expected text, got {type(value).__name__}")
-        text = text.strip()
+        text = _clean_text(text.strip(), one_line=prop.required or bool(prop.pattern) or bool(prop.enum))
         if prop.enum and text not in prop.enum:
-            raise ValueError(f"{text!r} is not one of {', '.join(prop.enum)}")
-        if prop.pattern and not re.match(prop.pattern, text):
-            raise ValueError(f"{text!r} does not match {prop.pattern}")
+            raise ValueError(f"{_shown(text)} is not one of {', '.join(prop.enum)}")
+        if prop.pattern and not re.fullmatch(prop.pattern, text):
+            raise ValueError(f"{_shown(text)} does not match {prop.pattern}")
         return text
-    except ValueError as exc:
+    except (ValueError, TypeError, OverflowError, RecursionError) as exc:
         check.fail(name, str(exc))
         return None
+
+
+def _shown(value: Any) -> str:
+    """A value as an error message shows it: never megabytes, never a deep structure."""
+    if isinstance(value, (list, dict, tuple, set)):
+        return f"a {type(value).__name__} of {len(value)} item(s)"
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _clean_text(text: str, one_line: bool) -> str:
+    """Text as stored: refused if too long, if it hides control or bidi characters, or (for names,
+    keys and codes) if it spans lines."""
+    if len(text) > MAX_STRING_CHARS:
+        raise ValueError(f"文本过长 / text too long: {len(text):,} characters (limit {MAX_STRING_CHARS:,})")
+    bad = _FORBIDDEN_TEXT.search(text)
+    if bad:
+        raise ValueError(
+            f"不允许的控制字符 / control or bidi character U+{ord(bad.group()):04X} at position {bad.start()}"
+        )
+    if one_line and _LINE_BREAK.search(text):
+        raise ValueError("不允许换行 / a line break in a one-line value")
+    return text
 
 
 def _numeric_text(value: Any, shape: re.Pattern[str], what: str) -> Any:
@@ -149,9 +190,11 @@ def _numeric_text(value: Any, shape: re.Pattern[str], what: str) -> Any:
     so `nan`, `inf` and `1_000` never become numbers by Python's looser parsing."""
     if not isinstance(value, str):
         return value
-    text = value.replace(",", "").strip()
-    if not shape.match(text):
-        raise ValueError(f"not {what}: {value!r}")
+    text = unicodedata.normalize("NFKC", value).strip()  # full-width digits read as the digits they are
+    if GROUPED.fullmatch(text):
+        text = text.replace(",", "")
+    if not shape.fullmatch(text):
+        raise ValueError(f"not {what}: {_shown(value)}")
     return text
 
 
@@ -203,7 +246,7 @@ class Validator:
 
     def validate(self, records: Iterable[RawRecord]) -> Batch:
         batch = Batch()
-        records = list(records)
+        records = _reviewed(list(records), batch.errors)
         node_records = [r for r in records if r.section in ("sources", "nodes")]
         rel_records = [r for r in records if r.section == "relationships"]
         label_of: dict[str, str] = {}
@@ -212,45 +255,51 @@ class Validator:
         cited: list[tuple[_RecordCheck, str, str, list[str]]] = []
 
         for record in node_records:
-            label_name = "Source" if record.section == "sources" else record.data.get("label")
-            if label_name not in self.schema.labels:
-                check = _RecordCheck(record, _guess_id(record), batch.errors)
-                check.fail("label", f"未知标签 / unknown label {label_name!r}")
-                continue
-            label = self.schema.labels[str(label_name)]
-            key_raw = record.data.get(label.key)
-            key = str(key_raw).strip() if key_raw not in (None, "") else None
-            check = _RecordCheck(record, key, batch.errors)
-            if key is None:
-                check.fail(label.key, "缺少主键 / key is missing")
-                continue
-            row = _properties(label.properties, record, check)
-            sources = _sources_of(record, check, label.sourced)
-            row["source_ids"] = sources
-            if label.name == "Source" and not _locatable(row):
-                check.fail("url", "来源需有网址或文号(或官方文件的发文机关) / a Source needs a url, a doc_no, "
-                                  "or for an official document with neither published, its issuing office")
-            if not check.ok:
-                continue
-            previous_label = label_of.get(key)
-            if previous_label and previous_label != label.name:
-                check.fail(label.key, f"id already used by a {previous_label} in {first_seen[key].file}")
-                continue
-            existing = batch.nodes[label.name].get(key)
-            if existing is not None and existing != row:
-                check.fail(label.key, f"defined twice with different values (first in {first_seen[key].file})")
-                continue
-            label_of[key] = label.name
-            first_seen.setdefault(key, record)
-            batch.nodes[label.name][key] = row
-            for prop in label.properties.values():
-                if prop.link and row.get(prop.name):
-                    rel = self.schema.relationships[prop.link.type]
-                    pending_links.append((check, rel, label.name, key, prop.link.to, row[prop.name], sources))
-            if sources:
-                cited.append((check, label.name, key, sources))
+            try:
+                label_name = "Source" if record.section == "sources" else record.data.get("label")
+                if not isinstance(label_name, str) or label_name not in self.schema.labels:
+                    check = _RecordCheck(record, _guess_id(record), batch.errors)
+                    check.fail("label", f"未知标签 / unknown label {_shown(label_name)}")
+                    continue
+                label = self.schema.labels[label_name]
+                key_raw = record.data.get(label.key)
+                if isinstance(key_raw, (list, dict, bool)) or key_raw is None or key_raw == "":
+                    check = _RecordCheck(record, None, batch.errors)
+                    check.fail(label.key, "缺少主键 / key is missing" if key_raw in (None, "") else
+                               f"主键应为文本 / the key must be text, not {_shown(key_raw)}")
+                    continue
+                key = str(key_raw).strip()
+                check = _RecordCheck(record, key, batch.errors)
+                row = _properties(label.properties, record, check)
+                sources = _sources_of(record, check, label.sourced)
+                row["source_ids"] = sources
+                if label.name == "Source" and not _locatable(row):
+                    check.fail("url", "来源需有网址或文号(或官方文件的发文机关) / a Source needs a url, a doc_no, "
+                                      "or for an official document with neither published, its issuing office")
+                if not check.ok:
+                    continue
+                previous_label = label_of.get(key)
+                if previous_label and previous_label != label.name:
+                    check.fail(label.key, f"id already used by a {previous_label} in {first_seen[key].file}")
+                    continue
+                existing = batch.nodes[label.name].get(key)
+                if existing is not None and existing != row:
+                    check.fail(label.key, f"defined twice with different values (first in {first_seen[key].file})")
+                    continue
+                label_of[key] = label.name
+                first_seen.setdefault(key, record)
+                batch.nodes[label.name][key] = row
+                for prop in label.properties.values():
+                    if prop.link and row.get(prop.name):
+                        rel = self.schema.relationships[prop.link.type]
+                        pending_links.append((check, rel, label.name, key, prop.link.to, row[prop.name], sources))
+                if sources:
+                    cited.append((check, label.name, key, sources))
+            except (TypeError, ValueError, AttributeError, RecursionError) as exc:  # a shape no rule foresaw
+                _RecordCheck(record, _guess_id(record), batch.errors).fail(None, _malformed(exc))
 
-        resolve = _Resolver(label_of, self.lookup)
+        resolve = _Resolver(label_of, self.lookup, list(self.schema.labels))
+        self._check_ids_unique_in_graph(batch, first_seen, resolve)
         for check, rel, start_label, start_key, end_label, end_key, sources in pending_links:
             if not resolve.exists(end_label, end_key):
                 what = "未知行政区划代码 / unknown region code" if end_label == "Region" else f"unknown {end_label}"
@@ -272,16 +321,36 @@ class Validator:
                 self._add_rel(batch, cites, label_name, key, "Source", source_id, {}, [])
 
         for record in rel_records:
-            self._relationship(record, batch, resolve)
+            try:
+                self._relationship(record, batch, resolve)
+            except (TypeError, ValueError, AttributeError, RecursionError) as exc:
+                _RecordCheck(record, None, batch.errors).fail(None, _malformed(exc))
         return batch
+
+    def _check_ids_unique_in_graph(self, batch: Batch, first_seen: dict[str, RawRecord], resolve: _Resolver) -> None:
+        """Ids are one space across labels: a new Enterprise may not take a stored Accident's id."""
+        keys_by_label = {label: list(rows) for label, rows in batch.nodes.items() if rows}
+        for key, other in resolve.stored_elsewhere(keys_by_label).items():
+            label = next(name for name, keys in keys_by_label.items() if key in keys)
+            record = first_seen[key]
+            check = _RecordCheck(record, key, batch.errors)
+            check.fail(self.schema.labels[label].key, f"编号已被占用 / id already used by a stored {other}")
+            _drop_node(batch, label, key)
 
     def _relationship(self, record: RawRecord, batch: Batch, resolve: _Resolver) -> None:
         data = record.data
-        start, end = str(data.get("from") or ""), str(data.get("to") or "")
-        check = _RecordCheck(record, f"{data.get('type')} {start}->{end}", batch.errors)
+        ends = {name: data.get(name) for name in ("type", "from", "to", "from_label", "to_label")}
+        check = _RecordCheck(record, None, batch.errors)
+        for name, value in ends.items():
+            if value is not None and not isinstance(value, (str, int)) or isinstance(value, bool):
+                check.fail(name, f"应为文本 / expected text, not {_shown(value)}")
+        if not check.ok:
+            return
+        start, end = str(data.get("from") or "").strip(), str(data.get("to") or "").strip()
+        check.record_id = f"{data.get('type')} {start}->{end}"
         rel = self.schema.relationships.get(str(data.get("type")))
         if rel is None:
-            check.fail("type", f"未知关系类型 / unknown relationship type {data.get('type')!r}")
+            check.fail("type", f"未知关系类型 / unknown relationship type {_shown(data.get('type'))}")
             return
         if rel.derived:
             check.fail("type", f"{rel.name} is derived by safetykg, not loaded")
@@ -296,9 +365,9 @@ class Validator:
         start_label = resolve.label(start, data.get("from_label"), [a for a, _ in rel.ends])
         end_label = resolve.label(end, data.get("to_label"), [b for _, b in rel.ends])
         if start_label is None:
-            check.fail("from", f"未知节点 / no node with id {start!r}")
+            self._endpoint_error(check, rel, "from", start, data.get("from_label"), [a for a, _ in rel.ends], resolve)
         if end_label is None:
-            check.fail("to", f"未知节点 / no node with id {end!r}")
+            self._endpoint_error(check, rel, "to", end, data.get("to_label"), [b for _, b in rel.ends], resolve)
         if start_label is None or end_label is None:
             return
         if not rel.allows(start_label, end_label):
@@ -317,6 +386,23 @@ class Validator:
         if check.ok:
             self._add_rel(batch, rel, start_label, start, end_label, end, props, sources)
 
+    def _endpoint_error(
+        self, check: _RecordCheck, rel: RelType, side: str, key: str, declared: Any, allowed: list[str], resolve: _Resolver
+    ) -> None:
+        """Say why an endpoint did not resolve: absent, of a label the type does not allow, or mislabelled."""
+        names = ", ".join(dict.fromkeys(allowed))
+        if declared and str(declared) not in allowed:
+            verb = "start at" if side == "from" else "end at"
+            check.fail(side, f"{rel.name} 的端点不能是 / cannot {verb} a {_shown(declared)} (allowed: {names})")
+            return
+        actual = resolve.any_label(key)
+        if actual is None:
+            check.fail(side, f"未知节点 / no node with id {key!r}")
+        elif declared and actual != str(declared):
+            check.fail(side, f"{key!r} is a {actual}, not a {declared}")
+        else:
+            check.fail(side, f"端点标签不符 / {key!r} is a {actual}; {rel.name} {side} must be one of {names}")
+
     def _add_rel(
         self, batch: Batch, rel: RelType, start_label: str, start: str, end_label: str, end: str,
         props: dict[str, Any], sources: list[str],
@@ -334,10 +420,31 @@ class Validator:
 class _Resolver:
     """Finds the label of an id: in this input first, then (once per id) in the stored graph."""
 
-    def __init__(self, label_of: dict[str, str], lookup: KeyLookup | None) -> None:
+    def __init__(self, label_of: dict[str, str], lookup: KeyLookup | None, labels: list[str]) -> None:
         self.label_of = label_of
         self.lookup = lookup
+        self.labels = labels
         self._stored: dict[tuple[str, str], bool] = {}
+
+    def any_label(self, key: str) -> str | None:
+        """The label this id has in the input or the graph, whatever the relationship wanted."""
+        if key in self.label_of:
+            return self.label_of[key]
+        return next((label for label in self.labels if self.exists(label, key)), None)
+
+    def stored_elsewhere(self, keys_by_label: dict[str, list[str]]) -> dict[str, str]:
+        """id -> the other label it already has in the stored graph (one query per pair of labels)."""
+        if self.lookup is None:
+            return {}
+        found: dict[str, str] = {}
+        for label, keys in keys_by_label.items():
+            if not keys:
+                continue
+            for other in self.labels:
+                if other != label:
+                    for key in self.lookup(other, keys):
+                        found.setdefault(key, other)
+        return found
 
     def exists(self, label: str, key: str) -> bool:
         if self.label_of.get(key) == label:
@@ -367,9 +474,27 @@ def _drop_node(batch: Batch, label: str, key: str) -> None:
 
 def _guess_id(record: RawRecord) -> str | None:
     for name in ("id", "adcode"):
-        if record.data.get(name):
-            return str(record.data[name])
+        value = record.data.get(name)
+        if isinstance(value, (str, int)) and value != "":
+            return _shown(value).strip("'")
     return None
+
+
+def _reviewed(records: list[RawRecord], errors: list[LoadError]) -> list[RawRecord]:
+    """Extraction drafts carry review keys (`_fields`, …): undecided ones are errors, all are stripped."""
+    from .extract.gate import review_problems
+
+    out = []
+    for record in records:
+        clean, problems = review_problems(record.data)
+        for field_name, reason in problems:
+            errors.append(LoadError(record.file, record.index, record.section, _guess_id(record), field_name, reason))
+        out.append(record if clean is record.data else RawRecord(record.file, record.index, record.section, clean))
+    return out
+
+
+def _malformed(exc: BaseException) -> str:
+    return f"无法读取的记录 / malformed record ({type(exc).__name__}: {_shown(str(exc))})"
 
 
 def _locatable(row: dict[str, Any]) -> bool:
