@@ -125,6 +125,8 @@ def coerce(prop: Property, value: Any, check: _RecordCheck) -> Any:
             ):
                 raise ValueError(f"not an integer: {_shown(value)}")
             number = int(_numeric_text(value, INTEGER, "an integer"))
+            if not -(2**63) <= number < 2**63:
+                raise ValueError(f"超出范围 / {_shown(number)} does not fit a 64-bit integer")
             _check_min(prop, number)
             return number
         if kind == "float":
@@ -244,7 +246,7 @@ class Validator:
 
     def validate(self, records: Iterable[RawRecord]) -> Batch:
         batch = Batch()
-        records = list(records)
+        records = _reviewed(list(records), batch.errors)
         node_records = [r for r in records if r.section in ("sources", "nodes")]
         rel_records = [r for r in records if r.section == "relationships"]
         label_of: dict[str, str] = {}
@@ -476,6 +478,19 @@ def _guess_id(record: RawRecord) -> str | None:
         if isinstance(value, (str, int)) and value != "":
             return _shown(value).strip("'")
     return None
+
+
+def _reviewed(records: list[RawRecord], errors: list[LoadError]) -> list[RawRecord]:
+    """Extraction drafts carry review keys (`_fields`, …): undecided ones are errors, all are stripped."""
+    from .extract.gate import review_problems
+
+    out = []
+    for record in records:
+        clean, problems = review_problems(record.data)
+        for field_name, reason in problems:
+            errors.append(LoadError(record.file, record.index, record.section, _guess_id(record), field_name, reason))
+        out.append(record if clean is record.data else RawRecord(record.file, record.index, record.section, clean))
+    return out
 
 
 def _malformed(exc: BaseException) -> str:
