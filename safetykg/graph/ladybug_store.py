@@ -1,6 +1,6 @@
 """The embedded default: LadybugDB (the maintained Kùzu fork), on disk, no server.
 
-Chosen by the measured trial in shared/research/engines.md: fastest bulk load and
+Chosen by a measured trial of embedded engines: fastest bulk load and
 audits, in-process, survived kill -9. Its costs are paid here: DDL generated from
 the schema, explicit transactions, and a read-only mode for the dashboard.
 """
