@@ -18,6 +18,7 @@ import ladybug
 from .bulkfiles import ARRAY_DELIMITER, BulkFile, BulkFiles
 from .ddl import LADYBUG_TYPES, ladybug_ddl
 from .errors import NoGraphYet, StoreConfigError, StoreLocked
+from .recovery import open_database
 from .schema import Schema
 from .store import BulkTargetNotEmpty, Row, Store, StoreConfig
 
@@ -28,7 +29,7 @@ _HELD_BY = re.compile(r"held by PID (\d+)")
 def _open_database(path: Path, read_only: bool) -> ladybug.Database:
     """Open the database file; another process holding it for writing becomes StoreLocked."""
     try:
-        return ladybug.Database(str(path), read_only=read_only)
+        return open_database(path, read_only)  # recovers from a corrupt WAL (graph/recovery.py)
     except RuntimeError as exc:
         if "Could not set lock" not in str(exc):
             raise
