@@ -347,8 +347,8 @@ def main() -> None:
     if args.worker:
         print(json.dumps(worker(args)))
         return
-    if args.smoke:
-        args.sizes, args.repeats = "10000", 1
+    if args.smoke:  # CI: a few minutes; the driver path and analyze have their own tests
+        args.sizes, args.repeats, args.driver_max, args.analyze_max, args.increment = "10000", 1, 0, 0, 1000
     sizes = [int(s) for s in args.sizes.split(",")]
     has_neo4j = not args.no_neo4j and shutil.which("java") is not None and NEO4JCTL.exists()
     results: dict[str, Any] = {"argv": " ".join(sys.argv[1:]), "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
