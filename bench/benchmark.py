@@ -210,6 +210,53 @@ def _ratio(a: Any, b: Any) -> str:
         return "—"
 
 
+def _verdict(value: Any, limit: float, unit: str, higher_is_better: bool = False) -> str:
+    if value is None:
+        return "not measured"
+    ok = value >= limit if higher_is_better else value <= limit
+    if ok:
+        return f"met ({value:,} {unit})"
+    factor = (limit / value) if higher_is_better else (value / limit)
+    return f"**missed** ({value:,} {unit}, {factor:.1f}× the target)"
+
+
+def targets(results: dict[str, Any]) -> list[str]:
+    """The issue's targets against what this run measured."""
+    runs = results["runs"]
+    lines = ["## Targets (issue 12) against this run", "", "| target | result |", "|---|---|"]
+    for size, limit_ms in (("100000", 1000), ("1000000", 2000)):
+        lady = (runs.get(size) or {}).get("ladybug") or {}
+        audits = lady.get("audits") or {}
+        if audits:
+            worst = max(audits.items(), key=lambda kv: kv[1]["median_ms"])
+            slow = [a for a, t in audits.items() if t["median_ms"] > limit_ms]
+            lines.append(f"| every audit ≤ {limit_ms / 1000:g} s at {int(size):,} (embedded, median) | "
+                         f"{'met' if not slow else '**missed** by ' + ', '.join(slow)}; slowest {worst[0]} "
+                         f"{worst[1]['median_ms']} ms |")
+            neo = ((runs.get(size) or {}).get("neo4j_admin") or {}).get("audits") or {}
+            if neo:
+                over = [a for a, t in neo.items() if a in audits and t["median_ms"] > 2 * max(audits[a]["median_ms"], limit_ms)]
+                lines.append(f"| Neo4j within 2× of the embedded target at {int(size):,} | "
+                             f"{'met' if not over else '**missed** by ' + ', '.join(over)} |")
+    big = runs.get("1000000") or {}
+    lady = big.get("ladybug") or {}
+    lines += [
+        f"| 1M loaded embedded ≤ 60 s | {_verdict(lady.get('load_s'), 60, 's')} |",
+        f"| 1M load peak RSS ≤ 2 GB (client) | {_verdict(lady.get('client_peak_rss_mib'), 2048, 'MiB')} |",
+        f"| 1M generator peak RSS ≤ 2 GB | {_verdict(big.get('generate_rss_mib'), 2048, 'MiB')} |",
+        f"| native path ≥ 500k rows/s | {_verdict(lady.get('rows_per_s'), 500_000, 'rows/s', True)} |",
+        f"| analyze at 1M ≤ 5 min | {_verdict(lady.get('analyze_s'), 300, 's')} |",
+        f"| add 1k accidents to 1M and re-derive ≤ 10 s | {_verdict(lady.get('increment_s'), 10, 's')} |",
+        f"| neo4j-admin import of 1M measured | {(big.get('neo4j_admin') or {}).get('load_s', 'not measured')} s |",
+    ]
+    driver = max((runs[s].get("neo4j_driver") or {} for s in runs), key=lambda d: d.get("rows") or 0, default={})
+    lines.append(f"| Neo4j driver path ≥ 50k rows/s | {_verdict(driver.get('rows_per_s'), 50_000, 'rows/s', True)} |")
+    return [*lines, "", NOTES, ""]
+
+
+NOTES = ""
+
+
 def render(results: dict[str, Any]) -> str:
     m = results["machine"]
     lines = [
@@ -226,7 +273,9 @@ def render(results: dict[str, Any]) -> str:
         "",
     ]
     for size in results["sizes"]:
-        block = results["runs"][str(size)]
+        block = results["runs"].get(str(size))
+        if block is None:
+            continue
         lady, admin, driver = block.get("ladybug") or {}, block.get("neo4j_admin") or {}, block.get("neo4j_driver") or {}
         lines += [
             f"## {size:,} accidents ({block['rows']:,} rows, {block['files']} files; generated in {block['generate_s']} s, "
@@ -253,6 +302,7 @@ def render(results: dict[str, Any]) -> str:
                          f"{_cell(other.get('median_ms'))} / {_cell(other.get('max_ms'))} | "
                          f"{_ratio(timing['median_ms'], other.get('median_ms'))} |")
         lines.append("")
+    lines += targets(results)
     return "\n".join(lines) + "\n"
 
 
@@ -284,6 +334,7 @@ def main() -> None:
     parser.add_argument("--increment", type=int, default=1000, help="accidents added to the loaded graph afterwards")
     parser.add_argument("--smoke", action="store_true", help="CI: 10k accidents, 1 run, print only")
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "results.md")
+    parser.add_argument("--previous", type=Path, help="results.json of an earlier run whose sizes are kept beside these")
     parser.add_argument("--files-root", type=Path, help="keep (and reuse) the generated files here, one folder per size")
     # worker mode (one engine, one size, in its own process)
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
@@ -296,12 +347,17 @@ def main() -> None:
     if args.worker:
         print(json.dumps(worker(args)))
         return
-    if args.smoke:
-        args.sizes, args.repeats = "10000", 1
+    if args.smoke:  # CI: a few minutes; the driver path and analyze have their own tests
+        args.sizes, args.repeats, args.driver_max, args.analyze_max, args.increment = "10000", 1, 0, 0, 1000
     sizes = [int(s) for s in args.sizes.split(",")]
     has_neo4j = not args.no_neo4j and shutil.which("java") is not None and NEO4JCTL.exists()
     results: dict[str, Any] = {"argv": " ".join(sys.argv[1:]), "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
                                "machine": machine(), "sizes": sizes, "runs": {}}
+    if args.previous:
+        earlier = json.loads(args.previous.read_text(encoding="utf-8"))
+        results["runs"].update(earlier["runs"])
+        results["sizes"] = sorted(set(earlier["sizes"]) | set(sizes))
+        results["argv"] = f"{earlier['argv']}` and `{results['argv']}"
     for size in sizes:
         with tempfile.TemporaryDirectory(prefix=f"safetykg-bench-{size}-") as tmp:
             work = Path(tmp)
