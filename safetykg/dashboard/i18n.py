@@ -100,6 +100,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "own_sources": ("来源（仅本对象及其关系引用的）", "Sources (only those its own facts cite)"),
     "published_vs_named": ("公布数与图中已列", "Published counts beside what the graph names"),
     "published": ("公布", "published"),
+    "not_matchable": ("—（无法逐一对应）", "— (no one-to-one match)"),
+    "coverage": ("问责链条覆盖", "Coverage of the accountability chains"),
     "named": ("图中已列", "named in the graph"),
     "no_counts": ("图中没有该事故的公布问责统计。", "No published accountability counts for this accident in the graph."),
     "badge_no_date": ("无日期", "no date"),
@@ -176,6 +178,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     # console page
     "cypher": ("只读 Cypher 查询", "Read-only Cypher query"),
     "cypher_params": ("参数（JSON 对象）", "Parameters (a JSON object)"),
+    "console_picture": ("查询返回的节点及其之间的关系。", "The nodes the query returned and the relationships among them."),
     "bad_params": ("参数必须是 JSON 对象", "Parameters must be a JSON object"),
     "query_failed": ("查询失败", "Query failed"),
     "bad_audit_params": ("参数有误", "Bad parameter"),

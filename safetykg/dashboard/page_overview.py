@@ -113,6 +113,9 @@ def render() -> None:
             left.bar_chart(table, x=ui.tr(caption), y=ui.tr("accidents"), sort=caption != "year")
             right.bar_chart(table, x=ui.tr(caption), y=ui.tr("deaths"), color="#d62728", sort=caption != "year")
 
+    summary = data.coverage_summary()
+    st.markdown(f"**{ui.tr('coverage')}**：{ui.md(summary['line_en' if lang == 'en' else 'line_zh'])}")
+
     st.subheader(ui.tr("open_items"))
     st.caption(ui.tr("open_items_hint"))
     with st.spinner(ui.tr("running")):
