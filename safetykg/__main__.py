@@ -1,3 +1,3 @@
-from safetykg.cli.main import app
+from safetykg.cli.main import run
 
-app()
+run()

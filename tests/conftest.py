@@ -8,10 +8,14 @@ Without them the Neo4j tests skip and say why; with REQUIRE_NEO4J=1 (CI) they fa
 
 from __future__ import annotations
 
+import inspect
 import os
+import re
 import shutil
 import socket
 import subprocess
+import sys
+import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -46,6 +50,11 @@ def neo4j_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                         pytrace=False)
         yield external
         return
+    yield from _private_neo4j(tmp_path_factory)
+
+
+def _private_neo4j(tmp_path_factory: pytest.TempPathFactory, password: str | None = None) -> Iterator[str]:
+    """Start a private Neo4j 5.26 from the shared jars, yield its bolt URI, stop it; auth on when a password is given."""
     missing = [tool for tool in ("java", "mvn") if shutil.which(tool) is None]
     if missing:
         _missing_neo4j(f"{' and '.join(missing)} not found (needed to run Neo4j from Maven jars)")
@@ -61,10 +70,13 @@ def neo4j_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         _missing_neo4j(f"neo4jctl fetch failed:\n{fetched.stdout}\n{fetched.stderr}")
     home = tmp_path_factory.mktemp("neo4j-home")
     (home / "lib").symlink_to(shared / "lib", target_is_directory=True)
-    env = {**os.environ, "NEO4J_PORT": str(port), "SAFETYKG_NEO4J_HOME": str(home)}
-    started = subprocess.run(
-        [str(NEO4JCTL), "start", "--port", str(port)], env=env, capture_output=True, text=True, timeout=900
-    )
+    # PYTHON: neo4jctl's readiness probe and password set-up use the neo4j driver of this interpreter
+    env = {**os.environ, "NEO4J_PORT": str(port), "SAFETYKG_NEO4J_HOME": str(home), "PYTHON": sys.executable}
+    args = [str(NEO4JCTL), "start", "--port", str(port)]
+    if password is not None:
+        env.update(NEO4J_PASSWORD=password, SAFETYKG_NEO4J_HEAP="256m")
+        args.append("--auth")
+    started = subprocess.run(args, env=env, capture_output=True, text=True, timeout=900)
     if started.returncode != 0:
         _missing_neo4j(f"neo4jctl start failed:\n{started.stdout}\n{started.stderr}")
     uri = f"bolt://127.0.0.1:{port}"
@@ -72,6 +84,15 @@ def neo4j_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield uri
     finally:
         subprocess.run([str(NEO4JCTL), "stop"], env=env, capture_output=True, text=True, timeout=120)
+
+
+NEO4J_AUTH_PASSWORD = "right-horse-battery"
+
+
+@pytest.fixture(scope="session")
+def neo4j_auth_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A second private server with authentication on (password NEO4J_AUTH_PASSWORD), for the credential tests."""
+    yield from _private_neo4j(tmp_path_factory, NEO4J_AUTH_PASSWORD)
 
 
 SERVERS_UNDER_TEST: list[str] = []
@@ -115,3 +136,77 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
 def ladybug_store(tmp_path: Path) -> Iterator[Store]:
     with open_store(StoreConfig(data_dir=tmp_path / "graph")) as engine_store:
         yield engine_store
+
+
+# ---------------------------------------------------------------------------- markers by what a test needs
+# unit: no engine, no Java, no browser (`pytest -m unit` runs in well under a minute);
+# engine: opens a graph (embedded and/or Neo4j); neo4j: needs the Neo4j server; browser: real Chromium.
+# Applied here, so a new test is marked without effort: browser by folder, neo4j and engine by the
+# fixtures it asks for or by what its code (and the fixtures and module helpers it uses) calls.
+# A test marked unit that opens a store anyway fails, naming the fix.
+ENGINE_FIXTURES = {"store", "ladybug_store", "both_engines"}
+NEO4J_FIXTURES = {"neo4j_uri", "neo4j_version", "neo4j_auth_uri", "both_engines"}
+ENGINE_CALLS = re.compile(
+    r"\b(open_store|make_store|load_paths|bulk_load|LadybugStore|Neo4jStore|GraphDatabase|StoreHolder|AppTest)\b"
+    r"|[\"']load[\"']|\"-m\", \"safetykg\""
+)
+
+
+def _code_of(obj: object) -> str:
+    try:
+        return textwrap.dedent(inspect.getsource(obj))  # type: ignore[arg-type]
+    except (OSError, TypeError):
+        return ""
+
+
+def _reaches_an_engine(item: pytest.Function) -> bool:
+    """Whether the test's code, its fixtures' code or the module helpers they call open a graph."""
+    module = item.module
+    seen: set[str] = set()
+    todo: list[object] = [item.function]
+    todo += [d.func for defs in item._fixtureinfo.name2fixturedefs.values() for d in defs
+             if getattr(d.func, "__module__", "").startswith("tests")]
+    while todo:
+        code = _code_of(todo.pop())
+        if ENGINE_CALLS.search(code):
+            return True
+        for name in set(re.findall(r"\b([A-Za-z_]\w*)\s*\(", code)) - seen:
+            seen.add(name)
+            helper = getattr(module, name, None)
+            if inspect.isfunction(helper) and getattr(helper, "__module__", "").startswith("tests"):
+                todo.append(helper)
+    return False
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if not isinstance(item, pytest.Function):
+            continue
+        names = set(item.fixturenames)
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if "browser" in item.path.parts or item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.browser)
+            continue
+        on_neo4j = "neo4j" in (params.get("store"), params.get("engine"))  # the engine-parametrised fixture or test
+        uses_neo4j = bool(names & NEO4J_FIXTURES) or on_neo4j or bool(item.get_closest_marker("neo4j"))
+        if uses_neo4j:
+            item.add_marker(pytest.mark.neo4j)
+        if uses_neo4j or names & ENGINE_FIXTURES or item.get_closest_marker("engine") or _reaches_an_engine(item):
+            item.add_marker(pytest.mark.engine)
+        else:
+            item.add_marker(pytest.mark.unit)
+
+
+@pytest.fixture(autouse=True)
+def _unit_tests_open_no_store(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A guard, not a stand-in: a test collected as unit that opens a store fails and says how to mark it."""
+    if request.node.get_closest_marker("unit") is None:
+        return
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError(
+            f"{request.node.nodeid} is marked unit but opens a store: mark it @pytest.mark.engine "
+            "(or use the store fixture) so `pytest -m unit` stays engine-free"
+        )
+
+    monkeypatch.setattr(Store, "__init__", refuse)

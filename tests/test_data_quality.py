@@ -177,11 +177,26 @@ def test_secondary_only_records_are_the_known_ones(shipped: Store):
 
 
 if __name__ == "__main__" and "--write-allowlist" in sys.argv:
-    with open_store(StoreConfig(data_dir=Path(sys.argv[-1]) if sys.argv[-1] != "--write-allowlist"
-                                else Path("/tmp/safetykg-quality-graph"))) as graph:
-        graph.clear()
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as scratch, open_store(StoreConfig(data_dir=Path(scratch) / "graph")) as graph:
         load_paths(graph, [DATA])
         header = ("# Records whose every source is a mirror or secondary aggregator (tests/test_data_quality.py).\n"
                   "# Regenerate after a data change: python tests/test_data_quality.py --write-allowlist\n")
         ALLOWLIST.write_text(header + "\n".join(secondary_only(graph)) + "\n", encoding="utf-8")
         print(f"wrote {ALLOWLIST}")
+
+
+def test_the_notice_figures_are_numbers_a_query_can_compare(shipped: Store):
+    """docs/accountability.md's query: shares and changes above 50 %, as the notice states them."""
+    rows = shipped.run(
+        "MATCH (f:Finding)-[:HAS_METRIC]->(m:Metric) WHERE m.kind IN ['share', 'change'] AND m.value > 50 "
+        "RETURN f.id AS finding, m.value AS value, m.unit AS unit, m.qualifier AS q ORDER BY value DESC"
+    )
+    assert [(r["finding"], r["value"], r["unit"], r["q"]) for r in rows] == [
+        ("FND-14", 466.7, "%", None), ("FND-14", 400.0, "%", None), ("FND-15", 96.0, "%", "at_least"),
+        ("FND-13", 57.1, "%", None), ("FND-13", 52.8, "%", None),
+    ]
+    interval = shipped.run("MATCH (:Finding {id: 'FND-02'})-[:HAS_METRIC]->(m:Metric) RETURN m.value AS v, m.unit AS u")
+    assert interval == [{"v": 33.0, "u": "天"}]
+    assert shipped.run("MATCH (f:Finding) WHERE f.metrics IS NOT NULL RETURN count(f) AS c") == [{"c": 0}]

@@ -24,6 +24,7 @@ from ..graph.recurrence import (
     read_accidents,
 )
 from ..output import to_markdown
+from .common import EXIT_RUNTIME, err, open_or_exit, settings
 
 
 def _iso(value: str | None, option: str) -> str:
@@ -175,8 +176,6 @@ def register(app: typer.Typer) -> None:
         top: int = typer.Option(10, "--top", min=1, help="how many departments/enterprises to list"),
     ) -> None:
         """重复发生关联与断链分析 / Derive RECURRENCE_OF links, run the networkx analytics, write back, report."""
-        from .common import EXIT_RUNTIME, err, open_or_exit, settings
-
         chosen = fmt or (settings(ctx).fmt if settings(ctx).fmt in ("md", "json") else "md")
         if chosen not in ("md", "json"):
             raise typer.BadParameter("--format must be md or json")

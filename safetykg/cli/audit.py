@@ -1,6 +1,6 @@
 """`safetykg audit …`: list, run, report, snapshot and diff the saved audit queries.
 
-Exit codes follow the main CLI: 2 for an unknown audit, bad parameters or unreadable snapshot
+Exit codes are the CLI's (common.py): 2 for an unknown audit, bad parameters or unreadable snapshot
 files; 1 when a query fails on the engine; 3 when there is no graph yet.
 """
 
@@ -15,7 +15,8 @@ from typing import Any
 
 import typer
 
-from ..output import FORMATS, print_readable, to_json
+from ..graph.store import Store
+from ..output import print_readable, to_json
 from ..queries.report import AuditRun, SnapshotError, diff_snapshots, read_snapshot, render_diff, render_report, run_all, snapshot
 from ..queries.runner import (
     Audit,
@@ -29,8 +30,8 @@ from ..queries.runner import (
     run_audit,
 )
 from ..queries.vocabulary import load_vocabulary
+from .common import EXIT_RUNTIME, err, fail, open_or_exit, output_format, parse_params, settings
 
-EXIT_RUNTIME, EXIT_INPUT = 1, 2
 _AS_OF = AuditParam("as_of", "date", "today", "reference date")  # --as-of is parsed like a date parameter
 
 audit_app = typer.Typer(
@@ -42,54 +43,26 @@ audit_app = typer.Typer(
 _FORMAT_HELP = "output: table | json | csv | md (overrides the global option)"
 
 
-def _fail(message: str, code: int = EXIT_INPUT) -> typer.Exit:
-    from .common import err
-
-    err.print(f"[red]{message}[/red]", highlight=False, soft_wrap=True)
-    return typer.Exit(code)
-
-
-def _format(ctx: typer.Context, fmt: str | None) -> str:
-    from .common import settings
-
-    chosen = fmt or settings(ctx).fmt
-    if chosen not in FORMATS:
-        raise _fail(f"--format must be one of {', '.join(FORMATS)}")
-    return chosen
-
-
 def _as_of(value: str | None) -> dt.date:
     if value is None:
         return dt.date.today()
     try:
         parsed = coerce_param(_AS_OF, value)
     except AuditParamError as exc:
-        raise _fail(f"--as-of: {exc}") from exc
+        raise fail(f"--as-of: {exc}") from exc
     assert isinstance(parsed, dt.date)
     return parsed
-
-
-def _pairs(pairs: list[str]) -> dict[str, str]:
-    params: dict[str, str] = {}
-    for pair in pairs:
-        if "=" not in pair:
-            raise _fail(f"--param expects k=v, got {pair!r}")
-        key, value = pair.split("=", 1)
-        params[key.strip()] = value
-    return params
 
 
 def _load_all() -> list[Audit]:
     try:
         return list_audits()
     except AuditError as exc:
-        raise _fail(f"审计文件有误 / bad audit file: {exc}", EXIT_RUNTIME) from exc
+        raise fail(f"审计文件有误 / bad audit file: {exc}", EXIT_RUNTIME) from exc
 
 
 @contextmanager
-def _store(ctx: typer.Context) -> Iterator[Any]:
-    from .common import open_or_exit
-
+def _store(ctx: typer.Context) -> Iterator[Store]:
     store = open_or_exit(ctx, read_only=True)
     try:
         yield store
@@ -97,16 +70,14 @@ def _store(ctx: typer.Context) -> Iterator[Any]:
         store.close()
 
 
-def _engine_name(store: Any) -> str:
+def _engine_name(store: Store) -> str:
     try:
         return str(store.server_version())
     except Exception:  # version lookup is cosmetic
-        return str(getattr(store, "engine", "?"))
+        return store.engine
 
 
 def _write_or_print(text: str, out: Path | None) -> None:
-    from .common import err
-
     if out:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(text, encoding="utf-8")
@@ -121,7 +92,7 @@ def list_command(
     fmt: str = typer.Option(None, "--format", "-f", help=_FORMAT_HELP),
 ) -> None:
     """列出审计 / List the saved audits and their parameters."""
-    chosen = _format(ctx, fmt)
+    chosen = output_format(ctx, fmt)
     rows = [
         {
             "id": a.id,
@@ -144,30 +115,30 @@ def run_command(
     param: list[str] = typer.Option([], "--param", "-p", help="k=v (repeatable); values are coerced to the declared type"),
     as_of: str = typer.Option(None, "--as-of", help="reference date YYYY-MM-DD (same as --param as_of=…)"),
     fmt: str = typer.Option(None, "--format", "-f", help=_FORMAT_HELP),
+    limit: int = typer.Option(None, "--limit", min=0, help="print at most this many rows (a page)"),
+    offset: int = typer.Option(0, "--offset", min=0, help="skip this many rows first (the page's start)"),
 ) -> None:
-    """运行一项审计 / Run one audit and print its rows."""
-    from .common import err
-
-    chosen = _format(ctx, fmt)
+    """运行一项审计 / Run one audit and print its rows (or one page of them: --limit/--offset)."""
+    chosen = output_format(ctx, fmt)
     try:
         audit = get_audit(audit_id)
     except UnknownAudit as exc:
         known = ", ".join(a.id for a in _load_all())
-        raise _fail(f"{exc}; known: {known}") from exc
+        raise fail(f"{exc}; known: {known}") from exc
     except AuditError as exc:
-        raise _fail(f"审计文件有误 / bad audit file: {exc}", EXIT_RUNTIME) from exc
-    params: dict[str, Any] = _pairs(param)
+        raise fail(f"审计文件有误 / bad audit file: {exc}", EXIT_RUNTIME) from exc
+    params: dict[str, Any] = parse_params(param)
     if as_of is not None:
         if audit.param("as_of") is None:
-            raise _fail(f"{audit.id} has no as_of parameter")
+            raise fail(f"{audit.id} has no as_of parameter")
         params["as_of"] = as_of
     with _store(ctx) as store:
         try:
-            result = run_audit(store, audit, params)
+            result = run_audit(store, audit, params, limit=limit, offset=offset)
         except AuditParamError as exc:
-            raise _fail(str(exc)) from exc
+            raise fail(str(exc)) from exc
         except Exception as exc:
-            raise _fail(f"审计查询失败 / audit query failed: {exc}", EXIT_RUNTIME) from exc
+            raise fail(f"审计查询失败 / audit query failed: {exc}", EXIT_RUNTIME) from exc
     title = f"{audit.title_zh} / {audit.title_en}"
     count = f"{result.count[0]} / {result.count[1]}" if result.count else None
     print_readable(result.rows, chosen, title=title, columns=result.columns)
@@ -178,6 +149,9 @@ def run_command(
     if chosen in ("table", "md"):
         vocabulary = load_vocabulary()
         err.print("参数 / params: " + ", ".join(f"{vocabulary.param_name(k)}={v}" for k, v in result.params.items()))
+    if limit is not None or offset:
+        shown = f"{offset + 1}–{offset + len(result.rows)}" if result.rows else "0"
+        err.print(f"行 / rows: {shown} / {result.total}")
 
 
 def _run_every_audit(ctx: typer.Context, day: dt.date) -> tuple[list[AuditRun], str]:
@@ -187,7 +161,7 @@ def _run_every_audit(ctx: typer.Context, day: dt.date) -> tuple[list[AuditRun], 
         try:
             runs = run_all(store, day, audits)
         except Exception as exc:
-            raise _fail(f"审计查询失败 / audit query failed: {exc}", EXIT_RUNTIME) from exc
+            raise fail(f"审计查询失败 / audit query failed: {exc}", EXIT_RUNTIME) from exc
         return runs, _engine_name(store)
 
 
@@ -224,19 +198,17 @@ def diff_command(
     fmt: str = typer.Option(None, "--format", "-f", help="md | json (default md)"),
 ) -> None:
     """比较两个快照 / Rows that appeared and disappeared per audit between two snapshots."""
-    from .common import settings
-
     chosen = fmt or (settings(ctx).fmt if settings(ctx).fmt in ("md", "json") else "md")
     if chosen not in ("md", "json"):
-        raise _fail("--format must be md or json for diff")
+        raise fail("--format must be md or json for diff")
     snapshots = []
     for path in (before, after):
         try:
             snapshots.append(read_snapshot(path.read_text(encoding="utf-8"), str(path)))
         except OSError as exc:
-            raise _fail(f"{path}: {exc}") from exc
+            raise fail(f"{path}: {exc}") from exc
         except SnapshotError as exc:
-            raise _fail(str(exc)) from exc
+            raise fail(str(exc)) from exc
     diffs = diff_snapshots(snapshots[0], snapshots[1])
     if chosen == "json":
         print(to_json([{"id": d.audit_id, **d.as_dict()} for d in diffs if not d.empty]))
@@ -244,8 +216,3 @@ def diff_command(
     a_label = f"{before.name} ({snapshots[0].get('as_of')})"
     b_label = f"{after.name} ({snapshots[1].get('as_of')})"
     print(render_diff(diffs, a_label, b_label), end="")
-
-
-def register(app: typer.Typer) -> None:
-    """Attach the audit subcommands to the main CLI."""
-    app.add_typer(audit_app, name="audit")

@@ -10,14 +10,20 @@ from pathlib import Path
 import typer
 
 from ..graph.nxgraph import to_networkx
+from .common import EXIT_INPUT, EXIT_RUNTIME, err, open_or_exit, parse_params, require_feature, settings
 
 APP = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
+
+
+# `python -m` would put the working directory first on sys.path, so run from a checkout the server
+# would import the checkout's safetykg instead of the installed one; this starts it without that entry.
+_SERVE = "import sys; sys.path[:] = [p for p in sys.path if p]; from safetykg.dashboard.serve import main; sys.exit(main(sys.argv[1:]))"
 
 
 def streamlit_command(port: int, host: str) -> list[str]:
     """Headless, no telemetry, no file watcher, no developer menu."""
     return [
-        sys.executable, "-m", "safetykg.dashboard.serve", "run", str(APP),
+        sys.executable, "-c", _SERVE, "run", str(APP),
         "--server.port", str(port),
         "--server.address", host,
         "--server.headless", "true",
@@ -40,8 +46,7 @@ def register(app: typer.Typer) -> None:
         host: str = typer.Option("127.0.0.1", "--host", help="address to listen on"),
     ) -> None:
         """仪表盘 / Serve the Streamlit dashboard (read-only) on http://HOST:PORT."""
-        from .common import open_or_exit, settings
-
+        require_feature("dashboard")
         # Fail here, with the CLI's exit codes, if the graph is missing or unreachable.
         open_or_exit(ctx, read_only=True).close()
         chosen = settings(ctx)
@@ -74,7 +79,6 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """导出 / Export the graph, an audit's subgraph or a node's neighbourhood."""
         from ..dashboard import audits, export, subgraphs
-        from .common import EXIT_INPUT, EXIT_RUNTIME, err, open_or_exit, parse_params
 
         if fmt not in export.FORMATS:
             raise typer.BadParameter(f"--format must be one of {', '.join(export.FORMATS)}")
@@ -82,6 +86,8 @@ def register(app: typer.Typer) -> None:
             raise typer.BadParameter("choose --audit or --around, not both")
         if param and not audit:
             raise typer.BadParameter("--param needs --audit")
+        if fmt == "html":
+            require_feature("html")  # the picture is drawn by pyvis
         params = parse_params(param)
         store = open_or_exit(ctx, read_only=True)
         try:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Callable, Mapping
-from pathlib import Path
 from typing import Any, TypeVar
 
 import networkx as nx
@@ -33,10 +32,7 @@ class StoreHolder:
 
     def stamp(self) -> float | None:
         """The embedded store's last modification (its files' newest mtime); None for Neo4j."""
-        if self.config.uri:
-            return None
-        base = Path(self.config.data_dir) / "safetykg.lbug"
-        times = [p.stat().st_mtime for p in (base, Path(f"{base}.wal")) if p.exists()]
+        times = [p.stat().st_mtime for p in self.config.store_files() if p.exists()]
         return max(times) if times else None
 
     def version(self) -> str:

@@ -10,7 +10,7 @@ from urllib.parse import quote
 import networkx as nx
 import streamlit as st
 
-from ..graph.ladybug_store import StoreMissing
+from ..graph.errors import NoGraphYet
 from ..graph.schema import load_schema
 from ..output import to_csv, to_json, to_markdown
 from ..queries.vocabulary import load_vocabulary
@@ -71,7 +71,7 @@ def require_store() -> data.StoreHolder:
     holder = data.holder()
     try:
         holder.store()
-    except StoreMissing:
+    except NoGraphYet:
         st.error(tr("no_graph"))
         st.stop()
     except Exception as exc:  # engine unreachable, bad credentials, locked store

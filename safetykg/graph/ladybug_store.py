@@ -7,6 +7,7 @@ the schema, explicit transactions, and a read-only mode for the dashboard.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -14,28 +15,65 @@ from typing import Any
 
 import ladybug
 
+from .bulkfiles import ARRAY_DELIMITER, BulkFile, BulkFiles
 from .ddl import LADYBUG_TYPES, ladybug_ddl
+from .errors import NoGraphYet, StoreConfigError, StoreLocked
 from .schema import Schema
-from .store import Row, Store, StoreConfig
+from .store import BulkTargetNotEmpty, Row, Store, StoreConfig
+
+StoreMissing = NoGraphYet  # the name this module used before the store layer had neutral errors
+_HELD_BY = re.compile(r"held by PID (\d+)")
 
 
-class StoreMissing(FileNotFoundError):
-    """A read-only open of a graph that was never built."""
+def _open_database(path: Path, read_only: bool) -> ladybug.Database:
+    """Open the database file; another process holding it for writing becomes StoreLocked."""
+    try:
+        return ladybug.Database(str(path), read_only=read_only)
+    except RuntimeError as exc:
+        if "Could not set lock" not in str(exc):
+            raise
+        pid = _HELD_BY.search(str(exc))
+        holder = f"PID {pid.group(1)}" if pid else "another process"
+        raise StoreLocked(
+            f"图数据库正被另一进程使用 / the graph {path} is in use by {holder}; "
+            "wait for it to finish (a load or analyze) and try again"
+        ) from exc
+
+
+def _load_subquery(item: BulkFile) -> str:
+    """`LOAD WITH HEADERS (…) FROM 'file' RETURN …`: the neo4j-admin CSV typed, lists split."""
+    if "'" in str(item.path) or "\\" in str(item.path):
+        raise ValueError(f"{item.path}: a bulk file path may not contain quotes or backslashes")
+    declared, returned = [], []
+    for position, (_, kind) in enumerate(item.columns):
+        name = f"c{position}"
+        if kind == "string_list":
+            declared.append(f"{name} STRING")
+            returned.append(f"CASE WHEN {name} IS NULL OR {name} = '' THEN NULL ELSE string_split({name}, '{ARRAY_DELIMITER}') END")
+        else:
+            declared.append(f"{name} {LADYBUG_TYPES[kind]}")
+            returned.append(name)
+    return f"LOAD WITH HEADERS ({', '.join(declared)}) FROM '{item.path}' (HEADER=true) RETURN {', '.join(returned)}"
 
 
 class LadybugStore(Store):
     engine = "ladybug"
+    supports_bulk_copy = True
 
     def __init__(self, config: StoreConfig, schema: Schema | None = None) -> None:
         super().__init__(schema, config.batch_size)
-        self.path = Path(config.data_dir) / "safetykg.lbug"
+        path = config.store_path()
+        assert path is not None, "an embedded store needs a directory, not a server URI"
+        self.path = path
         self.read_only = config.read_only
+        if self.path.parent.exists() and not self.path.parent.is_dir():
+            raise StoreConfigError(f"不是目录 / not a directory: {self.path.parent} (--data-dir names the graph's directory)")
         if self.read_only and not self.path.exists():
-            raise StoreMissing(
+            raise NoGraphYet(
                 f"没有找到图数据库 / no graph at {self.path}: run `safetykg load data/` first"
             )
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = ladybug.Database(str(self.path), read_only=self.read_only)
+        self._db = _open_database(self.path, self.read_only)
         self._conn = ladybug.Connection(self._db)
         self._in_tx = False
         if not self.read_only:
@@ -90,10 +128,21 @@ class LadybugStore(Store):
         finally:
             self._in_tx = False
 
-    @property
-    def connection(self) -> ladybug.Connection:
-        """The raw connection, for the bulk path's `COPY … FROM` a DataFrame."""
-        return self._conn
+    def bulk_copy(self, files: BulkFiles) -> int:
+        """`COPY <table> FROM (LOAD WITH HEADERS … FROM 'file')` per file: the engine's parallel CSV reader.
+
+        Only into empty tables (COPY appends and refuses duplicate keys rather than merging).
+        """
+        files.check(self.schema)
+        for label in {item.label for item in files.nodes}:
+            existing = self._execute(f"MATCH (n:{label}) RETURN count(n) AS c", {})[0]["c"]
+            if existing:
+                raise BulkTargetNotEmpty(f"{label} already holds {existing} nodes; bulk copy needs an empty graph")
+        for item in files.nodes:
+            self._conn.execute(f"COPY {item.label} FROM ({_load_subquery(item)})")
+        for item in files.rels:
+            self._conn.execute(f"COPY {item.type} FROM ({_load_subquery(item)}) (from='{item.start}', to='{item.end}')")
+        return files.rows
 
     def server_version(self) -> str:
         return f"LadybugDB {getattr(ladybug, '__version__', '?')}"

@@ -3,19 +3,69 @@
 `bolt://` talks to one server; `neo4j://` and `neo4j+s://` route, so a cluster or
 Aura is only a different URI. Reads go through read transactions, which the server
 refuses to let write.
+
+Faults a user can act on leave this module as the store layer's neutral errors: an unreachable or
+silent server as StoreUnavailable within CONNECT_TIMEOUT_S, refused or missing credentials as
+AuthenticationFailed; no message carries the password. Single reads and writes run as the driver's
+managed transactions, which retry transient errors (leader switch, deadlock) with back-off; an
+explicit `transaction()` (a whole load) is not replayed: it rolls back and the load is re-run.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any
 
 from neo4j import READ_ACCESS, WRITE_ACCESS, GraphDatabase, ManagedTransaction, Transaction
+from neo4j.exceptions import AuthError, ConfigurationError, DriverError, Neo4jError, ServiceUnavailable, SessionExpired
 
 from .ddl import neo4j_ddl
+from .engines import redact_uri
+from .errors import AuthenticationFailed, StoreConfigError, StoreUnavailable
 from .schema import Schema
 from .store import Row, Store, StoreConfig
+
+CONNECT_TIMEOUT_S = 4.0  # TCP connect plus Bolt handshake: a server that accepts and never answers fails in time
+ACQUIRE_TIMEOUT_S = 5.0  # waiting for a pooled connection, including opening one
+RETRY_TIME_S = 15.0  # how long managed transactions keep retrying transient errors
+
+
+class _Translated:
+    """Turns the driver's connection and authentication errors into the store layer's neutral ones."""
+
+    def __init__(self, config: StoreConfig) -> None:
+        self.where = redact_uri(config.uri or "")
+        self.password = config.password
+        self.had_password = bool(config.password)
+
+    def _clean(self, exc: BaseException) -> str:
+        text = " ".join(str(getattr(exc, "message", None) or exc).split()) or type(exc).__name__
+        return text.replace(self.password, "***") if self.password else text
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: object) -> None:
+        if exc is None:
+            return
+        if isinstance(exc, AuthError):
+            if not self.had_password:
+                raise AuthenticationFailed(
+                    f"Neo4j 需要密码 / the Neo4j server at {self.where} requires a password: "
+                    "set NEO4J_PASSWORD (and NEO4J_USERNAME if not 'neo4j')"
+                ) from None
+            raise AuthenticationFailed(
+                f"Neo4j 拒绝了用户名或密码 / the Neo4j server at {self.where} refused the user name or password "
+                f"({self._clean(exc)}); check NEO4J_USERNAME and NEO4J_PASSWORD"
+            ) from None
+        if isinstance(exc, (ServiceUnavailable, SessionExpired, OSError)):
+            raise StoreUnavailable(
+                f"无法连接 Neo4j / cannot reach the Neo4j server at {self.where} "
+                f"(no answer within {CONNECT_TIMEOUT_S:g} s, refused, or gone): {self._clean(exc)}"
+            ) from None
+        if isinstance(exc, ConfigurationError):
+            raise StoreConfigError(f"Neo4j 设置有误 / bad Neo4j settings for {self.where}: {self._clean(exc)}") from None
 
 
 class Neo4jStore(Store):
@@ -28,39 +78,51 @@ class Neo4jStore(Store):
         self.uri = config.uri
         self.database = config.database
         self.read_only = config.read_only
-        # Notifications (e.g. "property key does not exist" for optional properties the portable
-        # queries read) are expected here and would drown the output.
-        self._driver = GraphDatabase.driver(config.uri, auth=auth, notifications_min_severity="OFF")
-        self._driver.verify_connectivity()
+        self._translated = _Translated(config)
         self._tx: Transaction | None = None
         self._session: Any = None
-        if not self.read_only:
-            self.ensure_schema()
+        with self._translated:
+            # Notifications (e.g. "property key does not exist" for optional properties the portable
+            # queries read) are expected here and would drown the output.
+            self._driver = GraphDatabase.driver(
+                config.uri, auth=auth, notifications_min_severity="OFF", connection_timeout=CONNECT_TIMEOUT_S,
+                connection_acquisition_timeout=ACQUIRE_TIMEOUT_S, max_transaction_retry_time=RETRY_TIME_S,
+            )
+        try:
+            with self._translated:
+                self._driver.verify_connectivity()
+                if not self.read_only:
+                    self.ensure_schema()
+        except BaseException:
+            self._driver.close()
+            raise
 
     def ensure_schema(self) -> None:
-        with self._driver.session(database=self.database) as session:
+        with self._translated:
             for statement in neo4j_ddl(self.schema):
-                session.run(statement).consume()
+                self._driver.execute_query(statement, database_=self.database)
 
     def _read(self, query: str, params: Mapping[str, Any]) -> list[Row]:
         def work(tx: ManagedTransaction) -> list[Row]:
             return [record.data() for record in tx.run(query, dict(params))]
 
-        if self._tx is not None:
-            return [record.data() for record in self._tx.run(query, dict(params))]
-        with self._driver.session(database=self.database, default_access_mode=READ_ACCESS) as session:
-            return session.execute_read(work)
+        with self._translated:
+            if self._tx is not None:
+                return [record.data() for record in self._tx.run(query, dict(params))]
+            with self._driver.session(database=self.database, default_access_mode=READ_ACCESS) as session:
+                return session.execute_read(work)
 
     def _write(self, query: str, params: Mapping[str, Any]) -> list[Row]:
         if self.read_only:
             raise PermissionError("this store was opened read-only")
         if self._tx is not None:
-            return [record.data() for record in self._tx.run(query, dict(params))]
+            with self._translated:
+                return [record.data() for record in self._tx.run(query, dict(params))]
 
         def work(tx: ManagedTransaction) -> list[Row]:
             return [record.data() for record in tx.run(query, dict(params))]
 
-        with self._driver.session(database=self.database, default_access_mode=WRITE_ACCESS) as session:
+        with self._translated, self._driver.session(database=self.database, default_access_mode=WRITE_ACCESS) as session:
             return session.execute_write(work)
 
     @contextmanager
@@ -68,18 +130,22 @@ class Neo4jStore(Store):
         if self._tx is not None:
             yield
             return
-        self._session = self._driver.session(database=self.database, default_access_mode=WRITE_ACCESS)
-        self._tx = self._session.begin_transaction()
+        with self._translated:
+            self._session = self._driver.session(database=self.database, default_access_mode=WRITE_ACCESS)
+            self._tx = self._session.begin_transaction()
         try:
             yield
         except BaseException:
-            self._tx.rollback()
+            with suppress(Neo4jError, DriverError, OSError):  # a dead connection has rolled back already
+                self._tx.rollback()
             raise
         else:
-            self._tx.commit()
+            with self._translated:
+                self._tx.commit()
         finally:
-            self._tx.close()
-            self._session.close()
+            with suppress(Neo4jError, DriverError, OSError):
+                self._tx.close()
+                self._session.close()
             self._tx = None
             self._session = None
 

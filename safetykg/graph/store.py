@@ -18,6 +18,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from .bulkfiles import BulkFiles
+from .engines import EMBEDDED_FILE, embedded_dir, engine_for, redact_uri, server_address
 from .readonly import ReadOnlyViolation, assert_read_only
 from .schema import Label, RelType, Schema, load_schema
 
@@ -25,6 +27,10 @@ __all__ = ["ReadOnlyViolation", "assert_read_only"]  # re-exported: the check li
 
 Row = dict[str, Any]
 DEFAULT_BATCH_SIZE = 1000
+
+class BulkTargetNotEmpty(RuntimeError):
+    """A native bulk copy appends without merging, so it only runs into an empty graph."""
+
 
 def normalise_value(value: Any) -> Any:
     """Make engine results comparable: Ladybug sums are Decimal, Neo4j dates are neo4j.time types."""
@@ -43,15 +49,34 @@ def normalise_value(value: Any) -> Any:
 
 @dataclass
 class StoreConfig:
-    """Where the graph lives. No URI means the embedded engine under `data_dir`."""
+    """Where the graph lives. No URI, a path or `file:` means the embedded engine; `bolt://`, `neo4j://`
+    (and their TLS forms) a Neo4j server; the scheme decides, through the registry in `engines`."""
 
     uri: str | None = None
     data_dir: Path = field(default_factory=lambda: Path(".safetykg") / "graph")
     user: str | None = None
-    password: str | None = None
+    password: str | None = field(default=None, repr=False)  # never in a repr, a log line or a traceback
     database: str | None = None
     read_only: bool = False
     batch_size: int = DEFAULT_BATCH_SIZE
+
+    def __post_init__(self) -> None:
+        """Settle the address once: an embedded URI becomes `data_dir`, a server URI gives up its user name.
+
+        Raises UnsupportedURI for a scheme no engine serves and StoreConfigError for a password in the URI.
+        """
+        self.data_dir = Path(self.data_dir)
+        if not self.uri:
+            self.uri = None
+            return
+        if engine_for(self.uri).embedded:
+            self.data_dir = embedded_dir(self.uri)
+            self.uri = None
+            return
+        address = server_address(self.uri)
+        self.uri = address.uri
+        if address.user:
+            self.user = address.user
 
     @classmethod
     def from_env(cls, uri: str | None = None, data_dir: str | Path | None = None, **overrides: Any) -> StoreConfig:
@@ -68,16 +93,29 @@ class StoreConfig:
 
     @property
     def engine(self) -> str:
-        return "neo4j" if self.uri else "ladybug"
+        return engine_for(self.uri).name
+
+    def store_path(self) -> Path | None:
+        """The embedded database file, or None when the graph lives on a server."""
+        return self.data_dir / EMBEDDED_FILE if engine_for(self.uri).embedded else None
+
+    def store_files(self) -> list[Path]:
+        """The files whose change means the embedded graph changed (database and its WAL); none for a server."""
+        path = self.store_path()
+        return [] if path is None else [path, path.with_name(path.name + ".wal")]
 
     def describe(self) -> str:
-        return f"neo4j {self.uri}" if self.uri else f"ladybug {self.data_dir}"
+        """Engine and address, safe to print: a password never appears."""
+        return f"neo4j {redact_uri(self.uri)}" if self.uri else f"ladybug {self.data_dir}"
 
 
 class Store(ABC):
     """Engine-neutral graph access. Subclasses implement five primitives."""
 
     engine: str = "?"
+    # An engine that reads bulk files itself (`bulk_copy`) into an empty graph; others take the
+    # same files through batched UNWIND writes (`loaders/bulk.py`).
+    supports_bulk_copy: bool = False
 
     def __init__(self, schema: Schema | None = None, batch_size: int = DEFAULT_BATCH_SIZE) -> None:
         self.schema = schema or load_schema()
@@ -104,6 +142,10 @@ class Store(ABC):
 
     @abstractmethod
     def server_version(self) -> str: ...
+
+    def bulk_copy(self, files: BulkFiles) -> int:
+        """Copy a bulk directory with the engine's own loader; returns the rows copied."""
+        raise NotImplementedError(f"{self.engine} has no native bulk copy; use loaders.bulk.bulk_load")
 
     # --- shared behaviour -------------------------------------------------
     def __enter__(self) -> Store:
@@ -183,11 +225,5 @@ def _is_loaded_column(label: Label, column: str) -> bool:
 
 
 def open_store(config: StoreConfig, schema: Schema | None = None) -> Store:
-    """Open the engine the configuration names; `neo4j` is imported only when used."""
-    if config.uri:
-        from .neo4j_store import Neo4jStore
-
-        return Neo4jStore(config, schema)
-    from .ladybug_store import LadybugStore
-
-    return LadybugStore(config, schema)
+    """Open the engine the configuration's address names (see `engines`); a driver is imported only when used."""
+    return engine_for(config.uri).opener(config, schema)

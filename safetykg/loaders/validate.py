@@ -125,6 +125,8 @@ def coerce(prop: Property, value: Any, check: _RecordCheck) -> Any:
             ):
                 raise ValueError(f"not an integer: {_shown(value)}")
             number = int(_numeric_text(value, INTEGER, "an integer"))
+            if not -(2**63) <= number < 2**63:
+                raise ValueError(f"超出范围 / {_shown(number)} does not fit a 64-bit integer")
             _check_min(prop, number)
             return number
         if kind == "float":

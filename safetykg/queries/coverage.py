@@ -32,16 +32,21 @@ def accountability_counts(store: Store, accident_id: str) -> list[Row]:
         {"accident_id": accident_id},
     )
     named_cache: dict[tuple[str, bool], int | None] = {}
+    subject_of = {c["count_id"]: c["subject"] for c in counts}
     rows: list[Row] = []
     for count in counts:
         measure = measures[count["measure"]]
         key = (measure.name, count["subject"] == "official")
-        if key not in named_cache:
+        if not _nameable(count, subject_of):
+            named: int | None = None
+        elif key not in named_cache:
             query = named_count_query(measure, officials_only=key[1])
             named_cache[key] = (
                 None if query is None else int(store.run(query, {"accident_id": accident_id})[0]["named"])
             )
-        named = named_cache[key]
+            named = named_cache[key]
+        else:
+            named = named_cache[key]
         rows.append(
             {
                 **count,
@@ -55,6 +60,18 @@ def accountability_counts(store: Store, accident_id: str) -> list[Row]:
     order = {r["count_id"]: i for i, r in enumerate(rows)}
     rows.sort(key=lambda r: (order.get(r["within_id"] or r["count_id"], 0), r["within_id"] is not None, r["count_id"]))
     return rows
+
+
+def _nameable(count: Row, subject_of: dict[str, Any]) -> bool:
+    """Whether named items can be matched to this count at all.
+
+    A top-level count: yes. A part ("其中…"): only when it narrows its parent to officials ("of the 20
+    convicted, 7 officials"), which the role of a named person can show; a part by grade, by type of
+    sanction within the same officials, or by other breakdowns cannot be matched and stays empty."""
+    if count["within_id"] is None:
+        return True
+    return bool(count["subject"] == "official" and subject_of.get(count["within_id"]) != "official"
+                and count["grade"] is None)
 
 
 def named_of_published(counts: Iterable[Row]) -> tuple[int, int]:
@@ -83,7 +100,8 @@ _PARTS: tuple[_Part, ...] = (
           "WHERE i.approved_date IS NOT NULL OR i.published_date IS NOT NULL "
           "RETURN a.id AS id, min(coalesce(i.approved_date, i.published_date)) AS v"),
     _Part("report_doc", "MATCH (a:Accident)-[:INVESTIGATED_BY]->(i:Investigation) "
-          "WHERE i.report_doc_no IS NOT NULL RETURN a.id AS id, min(i.report_doc_no) AS v"),
+          "WHERE i.approval_doc_no IS NOT NULL OR i.report_doc_no IS NOT NULL "
+          "RETURN a.id AS id, min(coalesce(i.approval_doc_no, i.report_doc_no)) AS v"),
     _Part("counts", "MATCH (c:AccountabilityCount)-[:COUNTED_FOR]->(a:Accident) "
           "RETURN a.id AS id, count(c) AS v"),
     _Part("count_sources", "MATCH (c:AccountabilityCount)-[:COUNTED_FOR]->(a:Accident) "
@@ -112,6 +130,7 @@ COLUMNS_ZH: dict[str, str] = {
     "investigation": "调查",
     "lead": "牵头部门",
     "report_date": "报告批复/公布",
+    "report_doc": "批复/报告文号",
     "counts": "公布统计",
     "named_of_published": "点名/公布",
     "persons": "被处理人员",
@@ -154,6 +173,7 @@ def coverage_rows(store: Store) -> list[Row]:
                 "investigation": has_investigation,
                 "lead": value["lead"],
                 "report_date": value["report_date"],
+                "report_doc": value["report_doc"],
                 "counts": counts_n,
                 "named_of_published": f"{named}/{published}" if published else None,
                 "persons": int(value["persons"] or 0),

@@ -286,3 +286,132 @@ def test_exported_html_draws_with_the_network_off(chromium: Any, shipped: Path, 
         context.close()
     external = [url for url in attempted if not url.startswith(("file:", "data:", "about:", "blob:"))]
     assert external == []
+
+
+# --- issue 14: search → entity page → network, published beside named, language, filters, expand ------------
+
+STATUS_VALUES = ("not_executed", "unenforceable", "recommended", "decided", "executed", "judged", "stalled")
+
+
+def wait_idle(tab: Any) -> None:
+    """Until Streamlit has finished the run (no running indicator, no stale elements)."""
+    tab.wait_for_timeout(400)
+    tab.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+        " && !document.querySelector('[data-stale=\"true\"]')",
+        timeout=60_000,
+    )
+
+
+def search_for(tab: Any, server: str, text: str) -> None:
+    tab.goto(f"{server}/entity")
+    box = tab.get_by_label(re.compile("搜索事故"))
+    box.wait_for(timeout=60_000)
+    box.fill(text)
+    box.press("Enter")
+
+
+def test_search_opens_the_entity_page_and_its_network(server: str, page: Any):
+    search_for(page, server, "泉州市新星机电工贸有限公司")
+    page.get_by_role("heading", name="企业 · 泉州市新星机电工贸有限公司").wait_for(timeout=60_000)
+    page.get_by_text("负有责任 → 事故").first.wait_for()
+    wait_idle(page)
+    no_exception(page)
+    href = page.get_by_role("link", name="在网络图中查看").get_attribute("href")
+    assert href and "network?node=Enterprise" in href
+    search_for(page, server, "杨金锵")
+    page.get_by_role("heading", name="人员 · 杨金锵").wait_for(timeout=60_000)
+    wait_idle(page)
+    screenshot(page, page.get_by_role("heading", name="人员 · 杨金锵"), "entity.png")
+    page.goto(f"{server}/{href}" if not href.startswith("http") else href)
+    frame = network_frame(page)
+    settled(frame)
+    assert frame.evaluate("id => network.body.nodeIndices.includes(id)", href.split("node=", 1)[1])
+    no_exception(page)
+
+
+def test_quanzhou_page_shows_published_beside_named(server: str, page: Any):
+    page.goto(f"{server}/entity?id=Accident:{QUANZHOU}")
+    page.get_by_text("公布数与图中已列").wait_for(timeout=60_000)
+    line = page.get_by_text(re.compile(r"公职人员问责 49 · 图中已列 \d+")).first
+    line.wait_for()
+    assert "获刑 20 · 图中已列" in page.inner_text("body")
+    wait_idle(page)
+    body = page.inner_text('[data-testid="stMain"]')
+    assert "None" not in body
+    assert not [v for v in STATUS_VALUES if re.search(rf"\b{v}\b", body)]
+    screenshot(page, page.get_by_text("公布数与图中已列"), "entity-accident.png")
+
+
+def test_filter_in_the_url_and_language_switch_keep_the_search(server: str, page: Any):
+    """Bug: after switching language on 事故 every search said no accident matched; the filter is in the URL now."""
+    page.goto(f"{server}/accident?province=22")
+    picker = page.get_by_label(re.compile("选择事故"))
+    picker.wait_for(timeout=60_000)
+    wait_idle(page)
+    shown = page.inner_text('[data-testid="stMain"]')
+    assert "松原" in shown and "泉州" not in shown
+    page.get_by_text("English").click()
+    page.get_by_role("heading", name="Accidents").wait_for(timeout=60_000)
+    wait_idle(page)
+    assert "province=22" in page.url and "lang=en" in page.url
+    box = page.get_by_label(re.compile("Search name"))
+    box.fill("10·4")
+    box.press("Enter")
+    wait_idle(page)
+    main = page.inner_text('[data-testid="stMain"]')
+    assert "No accident matches" not in main and "10·4" in main
+    no_exception(page)
+
+
+@pytest.mark.parametrize("path", ["", "entity", "accident", "audits", "network", "query", "exports"])
+def test_language_switch_on_every_page(server: str, page: Any, path: str):
+    page.goto(f"{server}/{path}?province=35")
+    page.get_by_text("English").wait_for(timeout=60_000)
+    wait_idle(page)
+    page.get_by_text("English").click()
+    wait_idle(page)
+    page.wait_for_function("() => location.search.includes('lang=en')", timeout=30_000)
+    assert "province=35" in page.url
+    no_exception(page)
+    nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
+    assert "Overview" in nav and "Search" in nav
+    if path == "network":  # bug: the label filter emptied and the picture pulled in every source
+        frame = network_frame(page)
+        labels = frame.evaluate("network.body.data.nodes.get({filter: n => !n.hidden}).map(n => n.id.split(':')[0])")
+        assert "Source" not in labels
+
+
+def test_expand_a_node_in_place(server: str, page: Any):
+    page.goto(f"{server}/network?node=Accident:{QUANZHOU}&depth=1")
+    frame = network_frame(page)
+    settled(frame)
+    visible = "network.body.data.nodes.get({filter: n => !n.hidden}).length"
+    before = frame.evaluate(visible)
+    target = frame.evaluate(
+        "() => network.body.data.nodes.get({filter: n => !n.hidden}).map(n => n.id)"
+        ".find(id => network.body.data.edges.get().some(e => (e.from === id || e.to === id)"
+        " && network.body.data.nodes.get(e.from === id ? e.to : e.from).hidden))"
+    )
+    assert target, "the picture carries a hidden ring to expand"
+    point = frame.evaluate("id => network.canvasToDOM(network.getPositions([id])[id])", target)
+    box = frame.locator("#mynetwork canvas").bounding_box()
+    page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+    frame.wait_for_function("() => Number(document.body.getAttribute('data-expanded') || 0) > 0", timeout=30_000)
+    assert frame.evaluate(visible) > before
+
+
+def test_audit_page_and_csv_carry_no_identifiers(server: str, page: Any):
+    page.goto(f"{server}/audits?audit=unexecuted-penalties")
+    page.get_by_role("button", name="运行").wait_for(timeout=60_000)
+    page.get_by_role("button", name="运行").click()
+    page.get_by_role("heading", name=re.compile(r"结果：\d+ 行")).wait_for(timeout=60_000)
+    wait_idle(page)
+    with page.expect_download() as got:
+        page.get_by_role("button", name="CSV", exact=True).click()
+    text = Path(got.value.path()).read_text(encoding="utf-8-sig")
+    header = text.splitlines()[0]
+    assert "处罚编号" in header and not re.search(r"[A-Za-z_]{3,}", header)
+    assert "None" not in text
+    assert not [v for v in STATUS_VALUES if re.search(rf"(^|,){v}(,|$)", text, re.MULTILINE)]
+    no_exception(page)

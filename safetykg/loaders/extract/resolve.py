@@ -16,11 +16,13 @@ from typing import Any
 from ...graph.store import Store
 from .places import Gazetteer
 
-_fuzz: Any
+_fuzz: Any = None
 try:  # optional (the `extract` extra): ~35x faster than difflib on name pairs; difflib is the fallback
-    from rapidfuzz import fuzz as _fuzz
+    import rapidfuzz.fuzz
+
+    _fuzz = rapidfuzz.fuzz
 except ImportError:  # pragma: no cover - depends on the environment
-    _fuzz = None
+    pass
 
 COMPANY_NOISE = re.compile(r"[()（）\s]|有限责任公司|股份有限公司|有限公司|公司")
 
