@@ -38,6 +38,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "page_network": ("网络", "Network"),
     "page_console": ("查询", "Query console"),
     "page_exports": ("导出", "Exports"),
+    "page_review": ("抽取审核", "Extraction review"),
     # overview
     "overview_caption": (
         "事故、责任主体和问责事项在图中的数量与分布；未闭环事项来自已保存的审计查询。",
@@ -47,6 +48,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "relationships": ("关系", "Relationships"),
     "accidents": ("事故", "Accidents"),
     "deaths": ("死亡", "Deaths"),
+    "accidents_unit": ("起", "accidents"),
+    "map_caption": ("各省事故数（图中已收录、符合筛选条件的事故）；鼠标悬停查看省份与数量。地图轮廓来自 pygal-maps-china，离线绘制。",
+                    "Accidents per province (those in the graph and in view); hover for the name and count. "
+                    "Outlines from pygal-maps-china, drawn offline."),
     "by_year": ("按年份", "By year"),
     "by_province": ("按省份", "By province"),
     "by_kind": ("按类别", "By kind"),

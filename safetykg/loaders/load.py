@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..graph.store import Store
+from .changes import RecordChange, plan_changes
 from .records import read_records
 from .validate import Batch, LoadError, Validator
 
@@ -28,6 +29,7 @@ class LoadReport:
     relationships: int
     written: bool
     per_label: dict[str, int] = field(default_factory=dict)
+    changes: list[RecordChange] = field(default_factory=list)
 
 
 def stored_keys(store: Store) -> Callable[[str, list[str]], set[str]]:
@@ -102,12 +104,36 @@ def drop_stale_derived_links(store: Store, batch: Batch) -> None:
             )
 
 
+class UnknownField(ValueError):
+    """`--blank` names a field no label or relationship type declares."""
+
+
+def _check_blank(store: Store, blank: Sequence[str]) -> None:
+    schema = store.schema
+    known = {p for lab in schema.labels.values() for p in lab.properties} | {
+        p for rel in schema.relationships.values() for p in rel.properties
+    }
+    known |= {f"{lab.name}.{p}" for lab in schema.labels.values() for p in lab.properties}
+    known |= {f"{rel.name}.{p}" for rel in schema.relationships.values() for p in rel.properties}
+    unknown = [name for name in blank if name not in known]
+    if unknown:
+        raise UnknownField(f"--blank: 未声明的字段 / no label or relationship declares {', '.join(unknown)}")
+
+
 def load_paths(
-    store: Store, paths: Iterable[Path], dry_run: bool = False, progress: Progress | None = None
+    store: Store,
+    paths: Iterable[Path],
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    replace: bool = False,
+    blank: Sequence[str] = (),
 ) -> LoadReport:
+    """Validate, merge with what is stored (omitted fields are kept unless `replace` or `blank`), write."""
+    _check_blank(store, blank)
     batch, files = validate_paths(store, paths)
     if batch.errors:
         raise LoadFailed(batch.errors)
+    changes = plan_changes(store, batch, replace=replace, blank=blank)
     if not dry_run:
         write_batch(store, batch, progress)
     return LoadReport(
@@ -116,4 +142,5 @@ def load_paths(
         relationships=batch.relationship_count(),
         written=not dry_run,
         per_label={k: len(v) for k, v in batch.nodes.items() if v},
+        changes=changes,
     )
