@@ -1,9 +1,17 @@
-"""Side-by-side benchmark of the two engines: load rows/s, audit latency, peak memory.
+"""Side-by-side benchmark of the two engines at national scale; writes bench/results.md and .json.
 
-    python bench/benchmark.py --accidents 10000 [--neo4j-uri bolt://127.0.0.1:7687] [--out bench/results.md]
+    python bench/benchmark.py --sizes 10000,100000,1000000      # the committed results
+    python bench/benchmark.py --smoke                           # CI: 10k, numbers printed, nothing asserted
 
-Without --neo4j-uri it starts a throw-away Neo4j with tools/neo4j/neo4jctl when Java and Maven
-are present (and stops it afterwards). Numbers, not assertions: tests never time anything.
+For each size the synthetic generator writes bulk files once (flat memory); then, each in its own
+process so peak RSS is its own:
+- LadybugDB: native COPY of the files, recurrence derivation, `analyze`, every audit warm (median
+  and max of --repeats runs of the first page, 100 rows and the total), size on disk;
+- Neo4j 5.26 (tools/neo4j/neo4jctl, Java + Maven jars): `neo4j-admin database import full` of the
+  same files, then the same derivation and audits, the JVM's peak RSS; and the driver's batched
+  UNWIND path into an empty server (up to --driver-max accidents: at 12-50k rows/s a 14M-row load
+  takes many minutes).
+Numbers, not assertions: tests never time anything.
 """
 
 from __future__ import annotations
@@ -11,39 +19,32 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import platform
 import resource
 import shutil
+import socket
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-from safetykg.graph.schema import load_schema
-from safetykg.graph.store import Store, StoreConfig, open_store
-from safetykg.loaders.bulk import bulk_load
-from safetykg.loaders.synthetic import SyntheticGraph, generate
-
 REPO = Path(__file__).resolve().parents[1]
 NEO4JCTL = REPO / "tools" / "neo4j" / "neo4jctl"
-FALLBACK_QUERIES = {
-    "open-penalties-by-department": (
-        "MATCH (p:Penalty)-[:ENFORCED_BY]->(d:Department) WHERE p.executed_day IS NULL "
-        "RETURN d.name AS department, count(p) AS open ORDER BY open DESC, department LIMIT 20"
-    ),
-    "accidents-per-province": (
-        "MATCH (a:Accident)-[:OCCURRED_IN]->(:Region)-[:PART_OF*1..2]->(p:Region {level: 'province'}) "
-        "RETURN p.adcode AS province, count(a) AS accidents, sum(a.deaths) AS deaths ORDER BY province"
-    ),
-}
+PAGE = 100
 
 
 def peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def server_peak_mib(pid_file: Path) -> float | None:
+def disk_mib(path: Path) -> float:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 2**20
+
+
+def jvm_peak_mib(pid_file: Path) -> float | None:
     try:
         pid = pid_file.read_text().strip()
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -54,104 +55,335 @@ def server_peak_mib(pid_file: Path) -> float | None:
     return None
 
 
-def load(store: Store, graph: SyntheticGraph) -> float:
-    schema = store.schema
-    began = time.perf_counter()
-    # one transaction per batch: a national graph in one Neo4j transaction exceeds its memory limit
-    for label, rows in graph.nodes.items():
-        store.upsert_nodes(schema.labels[label], rows)
-    for (rtype, start, end), rows in graph.rels.items():
-        store.upsert_relationships(schema.relationships[rtype], schema.labels[start], schema.labels[end], rows)
-    return time.perf_counter() - began
+# ------------------------------------------------------------------ worker (one engine, one size)
+def worker(args: argparse.Namespace) -> dict[str, Any]:
+    from safetykg.graph.analytics import analyze_graph, pull_graph, write_analytics
+    from safetykg.graph.bulkfiles import BulkFiles
+    from safetykg.graph.store import StoreConfig, open_store
+    from safetykg.loaders.bulk import derive_after_load, load_files
+    from safetykg.queries.runner import list_audits, run_audit
 
-
-def audit_latencies(store: Store, repeats: int) -> dict[str, float]:
-    timings: dict[str, list[float]] = {}
-    try:
-        from safetykg.queries.runner import list_audits, run_audit
-
-        runs: list[tuple[str, Any]] = [(a.id, lambda a=a: run_audit(store, a, {})) for a in list_audits()]
-    except ImportError:
-        runs = [(name, lambda q=q: store.run(q)) for name, q in FALLBACK_QUERIES.items()]
-    for name, call in runs:
-        for _ in range(repeats):
-            began = time.perf_counter()
-            call()
-            timings.setdefault(name, []).append(time.perf_counter() - began)
-    return {name: statistics.median(values) * 1000 for name, values in timings.items()}
-
-
-def bulk(store: Store, graph: SyntheticGraph) -> float:
-    began = time.perf_counter()
-    bulk_load(store, graph.nodes, graph.rels)
-    return time.perf_counter() - began
-
-
-def bench_engine(config: StoreConfig, graph: SyntheticGraph, repeats: int, use_bulk: bool = False) -> dict[str, Any]:
+    files = BulkFiles.read(Path(args.files))
+    config = StoreConfig(uri=args.uri, batch_size=args.batch_size) if args.uri else StoreConfig(
+        data_dir=Path(args.data), batch_size=args.batch_size)
+    out: dict[str, Any] = {"rows": files.rows}
     with open_store(config) as store:
-        if config.uri:
-            store.clear()
-        seconds = bulk(store, graph) if use_bulk else load(store, graph)
-        latencies = audit_latencies(store, repeats)
-        version = store.server_version()
-    return {
-        "engine": version + (" COPY (bulk)" if use_bulk else " UNWIND/MERGE"),
-        "rows": graph.row_count(),
-        "load_seconds": round(seconds, 2),
-        "rows_per_second": round(graph.row_count() / seconds),
-        "audit_ms_median": {k: round(v, 1) for k, v in latencies.items()},
-        "client_peak_rss_mib": round(peak_rss_mib(), 1),
-    }
+        out["engine"] = store.server_version()
+        if args.load:
+            began = time.perf_counter()
+            load_files(store, files)
+            out["load_s"] = round(time.perf_counter() - began, 2)
+            out["rows_per_s"] = round(files.rows / out["load_s"])
+        if store.engine == "neo4j":
+            store.write("CALL db.awaitIndexes(600)")
+        began = time.perf_counter()
+        report = derive_after_load(store)
+        out["derive_s"] = round(time.perf_counter() - began, 2)
+        out["links"] = report.created + report.kept + report.updated
+        if args.analyze:
+            began = time.perf_counter()
+            result = analyze_graph(pull_graph(store), "2021-06-30")
+            write_analytics(store, result)
+            out["analyze_s"] = round(time.perf_counter() - began, 2)
+        audits: dict[str, dict[str, float]] = {}
+        for audit in list_audits():
+            params = {"as_of": "2021-06-30"} if audit.param("as_of") else {}
+            run_audit(store, audit, params, limit=PAGE)  # warm
+            times = []
+            for _ in range(args.repeats):
+                began = time.perf_counter()
+                result = run_audit(store, audit, params, limit=PAGE)
+                times.append(time.perf_counter() - began)
+            audits[audit.id] = {"median_ms": round(statistics.median(times) * 1000, 1),
+                                "max_ms": round(max(times) * 1000, 1), "total_rows": result.total}
+        out["audits"] = audits
+        if args.increment:
+            from safetykg.graph.schema import load_schema
+            from safetykg.loaders.bulk import add_files
+            from safetykg.loaders.synthetic import write_files
+
+            extra = write_files(load_schema(), Path(tempfile.mkdtemp(prefix="safetykg-increment-")) / "files",
+                                args.increment, seed=11, batch="T")
+            began = time.perf_counter()
+            _, applied = add_files(store, extra)
+            out["increment_s"] = round(time.perf_counter() - began, 2)
+            out["increment_links"] = applied.created
+    out["client_peak_rss_mib"] = round(peak_rss_mib(), 1)
+    if args.data:
+        out["disk_mib"] = round(disk_mib(Path(args.data)), 1)
+    return out
+
+
+def run_worker(*extra: str) -> dict[str, Any]:
+    done = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--worker", *extra],
+                          capture_output=True, text=True, cwd=REPO)
+    if done.returncode != 0:
+        return {"error": done.stderr.strip().splitlines()[-1] if done.stderr.strip() else f"exit {done.returncode}"}
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+# ------------------------------------------------------------------ Neo4j servers
+class Neo4jHome:
+    """A throw-away server home for neo4jctl (the shared jars linked in)."""
+
+    def __init__(self, root: Path) -> None:
+        shared = Path(os.environ.get("SAFETYKG_NEO4J_HOME", REPO / ".neo4j"))
+        self.home = root / "neo4j-home"
+        self.home.mkdir(parents=True)
+        (self.home / "lib").symlink_to(shared / "lib", target_is_directory=True)
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            self.port = int(sock.getsockname()[1])
+        self.env = {**os.environ, "SAFETYKG_NEO4J_HOME": str(self.home), "NEO4J_PORT": str(self.port),
+                    "SAFETYKG_NEO4J_HEAP": os.environ.get("SAFETYKG_NEO4J_HEAP", "2g")}
+
+    def ctl(self, *args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([str(NEO4JCTL), *args], env=self.env, capture_output=True, text=True, timeout=7200)
+
+    @property
+    def uri(self) -> str:
+        return f"bolt://127.0.0.1:{self.port}"
+
+    def peak_mib(self) -> float | None:
+        return jvm_peak_mib(self.home / "neo4j.pid")
+
+    def disk_mib(self) -> float:
+        return disk_mib(self.home / "server" / "data")
+
+
+def neo4j_admin(files: Path, work: Path, repeats: int, analyze: bool) -> dict[str, Any]:
+    home = Neo4jHome(work / "admin")
+    began = time.perf_counter()
+    done = home.ctl("import", str(files))
+    seconds = time.perf_counter() - began
+    if done.returncode != 0:
+        return {"error": done.stderr.strip()[-300:]}
+    if home.ctl("start", "--keep-data", "--port", str(home.port)).returncode != 0:
+        return {"error": "neo4jctl start --keep-data failed"}
+    try:
+        out = run_worker("--uri", home.uri, "--files", str(files), "--repeats", str(repeats),
+                         *(["--analyze"] if analyze else []))
+        out["server_peak_rss_mib"] = home.peak_mib()
+        out["disk_mib"] = round(home.disk_mib(), 1)
+    finally:
+        home.ctl("stop")
+    rows = out.get("rows") or 0
+    out.update(load_s=round(seconds, 2), rows_per_s=round(rows / seconds) if rows else None, path="neo4j-admin import")
+    return out
+
+
+def neo4j_driver(files: Path, work: Path, batch: int) -> dict[str, Any]:
+    home = Neo4jHome(work / "driver")
+    if home.ctl("start", "--port", str(home.port)).returncode != 0:
+        return {"error": "neo4jctl start failed"}
+    try:
+        out = run_worker("--uri", home.uri, "--files", str(files), "--repeats", "1", "--load",
+                         "--batch-size", str(batch))
+        out["server_peak_rss_mib"] = home.peak_mib()
+    finally:
+        home.ctl("stop")
+    out["path"] = "driver UNWIND"
+    return out
+
+
+# ------------------------------------------------------------------ report
+def machine() -> dict[str, Any]:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    mem = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
+               if line.startswith("MemTotal"))
+    java = shutil.which("java")
+    return {"cpu": cpu, "cores": os.cpu_count(), "mem_gib": round(mem / 2**20, 1), "python": platform.python_version(),
+            "os": platform.platform(), "load_average_at_start": [round(x, 1) for x in os.getloadavg()],
+            "java": subprocess.run([java, "-version"], capture_output=True, text=True).stderr.splitlines()[0]
+            if java else None}
+
+
+def _cell(value: Any) -> str:
+    return "—" if value is None else str(value)
+
+
+def _ratio(a: Any, b: Any) -> str:
+    try:
+        return f"{float(a) / float(b):.2f}"
+    except (TypeError, ValueError, ZeroDivisionError):
+        return "—"
+
+
+def _verdict(value: Any, limit: float, unit: str, higher_is_better: bool = False) -> str:
+    if value is None:
+        return "not measured"
+    ok = value >= limit if higher_is_better else value <= limit
+    if ok:
+        return f"met ({value:,} {unit})"
+    factor = (limit / value) if higher_is_better else (value / limit)
+    return f"**missed** ({value:,} {unit}, {factor:.1f}× the target)"
+
+
+def targets(results: dict[str, Any]) -> list[str]:
+    """The issue's targets against what this run measured."""
+    runs = results["runs"]
+    lines = ["## Targets (issue 12) against this run", "", "| target | result |", "|---|---|"]
+    for size, limit_ms in (("100000", 1000), ("1000000", 2000)):
+        lady = (runs.get(size) or {}).get("ladybug") or {}
+        audits = lady.get("audits") or {}
+        if audits:
+            worst = max(audits.items(), key=lambda kv: kv[1]["median_ms"])
+            slow = [a for a, t in audits.items() if t["median_ms"] > limit_ms]
+            lines.append(f"| every audit ≤ {limit_ms / 1000:g} s at {int(size):,} (embedded, median) | "
+                         f"{'met' if not slow else '**missed** by ' + ', '.join(slow)}; slowest {worst[0]} "
+                         f"{worst[1]['median_ms']} ms |")
+            neo = ((runs.get(size) or {}).get("neo4j_admin") or {}).get("audits") or {}
+            if neo:
+                over = [a for a, t in neo.items() if a in audits and t["median_ms"] > 2 * max(audits[a]["median_ms"], limit_ms)]
+                lines.append(f"| Neo4j within 2× of the embedded target at {int(size):,} | "
+                             f"{'met' if not over else '**missed** by ' + ', '.join(over)} |")
+    big = runs.get("1000000") or {}
+    lady = big.get("ladybug") or {}
+    lines += [
+        f"| 1M loaded embedded ≤ 60 s | {_verdict(lady.get('load_s'), 60, 's')} |",
+        f"| 1M load peak RSS ≤ 2 GB (client) | {_verdict(lady.get('client_peak_rss_mib'), 2048, 'MiB')} |",
+        f"| 1M generator peak RSS ≤ 2 GB | {_verdict(big.get('generate_rss_mib'), 2048, 'MiB')} |",
+        f"| native path ≥ 500k rows/s | {_verdict(lady.get('rows_per_s'), 500_000, 'rows/s', True)} |",
+        f"| analyze at 1M ≤ 5 min | {_verdict(lady.get('analyze_s'), 300, 's')} |",
+        f"| add 1k accidents to 1M and re-derive ≤ 10 s | {_verdict(lady.get('increment_s'), 10, 's')} |",
+        f"| neo4j-admin import of 1M measured | {(big.get('neo4j_admin') or {}).get('load_s', 'not measured')} s |",
+    ]
+    driver = max((runs[s].get("neo4j_driver") or {} for s in runs), key=lambda d: d.get("rows") or 0, default={})
+    lines.append(f"| Neo4j driver path ≥ 50k rows/s | {_verdict(driver.get('rows_per_s'), 50_000, 'rows/s', True)} |")
+    return [*lines, "", NOTES, ""]
+
+
+NOTES = ""
+
+
+def render(results: dict[str, Any]) -> str:
+    m = results["machine"]
+    lines = [
+        "# safetykg benchmark",
+        "",
+        f"Written by `python bench/benchmark.py {results['argv']}` on {results['date']}.",
+        "",
+        f"Machine: {m['cpu']}, {m['cores']} cores, {m['mem_gib']} GiB RAM, {m['os']}, Python {m['python']}, "
+        f"{m['java'] or 'no Java'}. Load average when the run began: {m['load_average_at_start']} — "
+        "other processes shared the CPU, so every time below is pessimistic.",
+        "",
+        "Audit latency is one page (first 100 rows, with the total) as `run_audit(..., limit=100)` and the "
+        "dashboard ask for it, warm, over the stated runs.",
+        "",
+    ]
+    for size in results["sizes"]:
+        block = results["runs"].get(str(size))
+        if block is None:
+            continue
+        lady, admin, driver = block.get("ladybug") or {}, block.get("neo4j_admin") or {}, block.get("neo4j_driver") or {}
+        lines += [
+            f"## {size:,} accidents ({block['rows']:,} rows, {block['files']} files; generated in {block['generate_s']} s, "
+            f"generator peak RSS {block['generate_rss_mib']} MiB)",
+            "",
+            "| measure | LadybugDB (COPY) | Neo4j (neo4j-admin import) | ratio embedded/Neo4j | Neo4j driver UNWIND |",
+            "|---|---|---|---|---|",
+        ]
+        for key, name in (("load_s", "load s"), ("rows_per_s", "rows/s"), ("derive_s", "recurrence derive s"),
+                          ("links", "RECURRENCE_OF links"), ("analyze_s", "analyze s"),
+                          ("increment_s", "add 1k accidents + re-derive s"),
+                          ("client_peak_rss_mib", "client peak RSS MiB"), ("server_peak_rss_mib", "Neo4j JVM peak RSS MiB"),
+                          ("disk_mib", "size on disk MiB")):
+            lines.append(f"| {name} | {_cell(lady.get(key))} | {_cell(admin.get(key))} | "
+                         f"{_ratio(lady.get(key), admin.get(key))} | {_cell(driver.get(key))} |")
+        for label, run in (("LadybugDB", lady), ("neo4j-admin", admin), ("driver", driver)):
+            if run.get("error"):
+                lines.append(f"\n{label} failed: `{run['error']}`")
+        lines += ["", "| audit | rows | LadybugDB median / max ms | Neo4j median / max ms | ratio (median) |",
+                  "|---|---|---|---|---|"]
+        for audit, timing in (lady.get("audits") or {}).items():
+            other = (admin.get("audits") or {}).get(audit, {})
+            lines.append(f"| {audit} | {timing['total_rows']} | {timing['median_ms']} / {timing['max_ms']} | "
+                         f"{_cell(other.get('median_ms'))} / {_cell(other.get('max_ms'))} | "
+                         f"{_ratio(timing['median_ms'], other.get('median_ms'))} |")
+        lines.append("")
+    lines += targets(results)
+    return "\n".join(lines) + "\n"
+
+
+# ------------------------------------------------------------------ main
+def generate(size: int, root: Path) -> dict[str, Any]:
+    """Write the bulk files (in a child process, for its own peak RSS); reused when already there."""
+    stats = root.with_name(root.name + ".generate.json")
+    if (root / "manifest.json").is_file() and stats.is_file():
+        return dict(json.loads(stats.read_text(encoding="utf-8")))
+    script = ("import json,resource,sys,time;from pathlib import Path;from safetykg.graph.schema import load_schema;"
+              "from safetykg.loaders.synthetic import write_files;t=time.perf_counter();"
+              "f=write_files(load_schema(),Path(sys.argv[2]),int(sys.argv[1]));"
+              "print(json.dumps({'rows':f.rows,'files':len(f.nodes)+len(f.rels),'generate_s':round(time.perf_counter()-t,1),"
+              "'generate_rss_mib':round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024,1)}))")
+    done = subprocess.run([sys.executable, "-c", script, str(size), str(root)], capture_output=True, text=True,
+                          check=True, cwd=REPO)
+    stats.write_text(done.stdout.strip().splitlines()[-1], encoding="utf-8")
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--accidents", type=int, default=10000)
+    parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--counties", type=int, default=3300, help="synthetic counties (10 per prefecture, ~national: 3300)")
-    parser.add_argument("--batch-size", type=int, default=1000)
-    parser.add_argument("--neo4j-uri", default=os.environ.get("NEO4J_URI"))
+    parser.add_argument("--batch-size", type=int, default=5000)
+    parser.add_argument("--driver-max", type=int, default=100000, help="largest size loaded through the driver")
+    parser.add_argument("--analyze-max", type=int, default=100000, help="largest size `analyze` runs on")
+    parser.add_argument("--no-neo4j", action="store_true")
+    parser.add_argument("--increment", type=int, default=1000, help="accidents added to the loaded graph afterwards")
+    parser.add_argument("--smoke", action="store_true", help="CI: 10k accidents, 1 run, print only")
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "results.md")
+    parser.add_argument("--previous", type=Path, help="results.json of an earlier run whose sizes are kept beside these")
+    parser.add_argument("--files-root", type=Path, help="keep (and reuse) the generated files here, one folder per size")
+    # worker mode (one engine, one size, in its own process)
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--files", help=argparse.SUPPRESS)
+    parser.add_argument("--data", help=argparse.SUPPRESS)
+    parser.add_argument("--uri", help=argparse.SUPPRESS)
+    parser.add_argument("--load", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--analyze", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    graph = generate(load_schema(), args.accidents, counties=args.counties)
-    results = []
-    for use_bulk in (False, True):
-        with tempfile.TemporaryDirectory() as tmp:
-            config = StoreConfig(data_dir=Path(tmp), batch_size=args.batch_size)
-            results.append(bench_engine(config, graph, args.repeats, use_bulk))
-    uri, started = args.neo4j_uri, False
-    if not uri and shutil.which("java") and shutil.which("mvn"):
-        port = "7697"
-        subprocess.run([str(NEO4JCTL), "start", "--port", port], check=True, capture_output=True)
-        uri, started = f"bolt://127.0.0.1:{port}", True
-    if uri:
-        try:
-            neo = bench_engine(StoreConfig(uri=uri, batch_size=args.batch_size), graph, args.repeats)
-            peak = server_peak_mib(REPO / ".neo4j" / "neo4j.pid") if started else None
-            neo["server_peak_rss_mib"] = round(peak, 1) if peak else None
-            results.append(neo)
-        finally:
-            if started:
-                subprocess.run([str(NEO4JCTL), "stop"], capture_output=True)
-    lines = [
-        f"# safetykg benchmark — {args.accidents} synthetic accidents, {args.counties} counties "
-        f"({graph.row_count()} rows), batch {args.batch_size}",
-        "",
-        "| engine | load s | rows/s | client peak RSS MiB | server peak RSS MiB |",
-        "|---|---|---|---|---|",
-    ]
-    for r in results:
-        lines.append(
-            f"| {r['engine']} | {r['load_seconds']} | {r['rows_per_second']} | {r['client_peak_rss_mib']} | "
-            f"{r.get('server_peak_rss_mib') or '—'} |"
-        )
-    lines += ["", "Median audit latency (ms):", "", "| audit | " + " | ".join(r["engine"] for r in results) + " |",
-              "|---|" + "---|" * len(results)]
-    for name in results[0]["audit_ms_median"]:
-        lines.append(f"| {name} | " + " | ".join(str(r["audit_ms_median"].get(name, "")) for r in results) + " |")
-    report = "\n".join(lines) + "\n"
-    args.out.write_text(report, encoding="utf-8")
-    args.out.with_suffix(".json").write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
+    if args.worker:
+        print(json.dumps(worker(args)))
+        return
+    if args.smoke:  # CI: a few minutes; the driver path and analyze have their own tests
+        args.sizes, args.repeats, args.driver_max, args.analyze_max, args.increment = "10000", 1, 0, 0, 1000
+    sizes = [int(s) for s in args.sizes.split(",")]
+    has_neo4j = not args.no_neo4j and shutil.which("java") is not None and NEO4JCTL.exists()
+    results: dict[str, Any] = {"argv": " ".join(sys.argv[1:]), "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+                               "machine": machine(), "sizes": sizes, "runs": {}}
+    if args.previous:
+        earlier = json.loads(args.previous.read_text(encoding="utf-8"))
+        results["runs"].update(earlier["runs"])
+        results["sizes"] = sorted(set(earlier["sizes"]) | set(sizes))
+        results["argv"] = f"{earlier['argv']}` and `{results['argv']}"
+    for size in sizes:
+        with tempfile.TemporaryDirectory(prefix=f"safetykg-bench-{size}-") as tmp:
+            work = Path(tmp)
+            files = args.files_root / str(size) if args.files_root else work / "files"
+            block = generate(size, files)
+            analyze = size <= args.analyze_max
+            print(f"[{size}] generated {block['rows']} rows in {block['generate_s']} s", file=sys.stderr, flush=True)
+            block["ladybug"] = run_worker("--files", str(files), "--data", str(work / "lady"), "--load",
+                                          "--repeats", str(args.repeats), *(["--analyze"] if analyze else []),
+                                          "--increment", str(args.increment))
+            block["ladybug"]["path"] = "COPY"
+            print(f"[{size}] LadybugDB: {json.dumps(block['ladybug'], ensure_ascii=False)}", file=sys.stderr, flush=True)
+            shutil.rmtree(work / "lady", ignore_errors=True)
+            if has_neo4j:
+                block["neo4j_admin"] = neo4j_admin(files, work, args.repeats, analyze)
+                print(f"[{size}] neo4j-admin: {json.dumps(block['neo4j_admin'], ensure_ascii=False)}",
+                      file=sys.stderr, flush=True)
+                if size <= args.driver_max:
+                    block["neo4j_driver"] = neo4j_driver(files, work, args.batch_size)
+                    print(f"[{size}] driver: {json.dumps(block['neo4j_driver'], ensure_ascii=False)}",
+                          file=sys.stderr, flush=True)
+            results["runs"][str(size)] = block
+        report = render(results)
+        if not args.smoke:  # written after every size, so a long run leaves what it measured
+            args.out.write_text(report, encoding="utf-8")
+            args.out.with_suffix(".json").write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
     print(report)
 
 

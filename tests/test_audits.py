@@ -18,6 +18,7 @@ import pytest
 from typer.testing import CliRunner
 
 from safetykg.cli.main import app
+from safetykg.graph.recurrence import refresh_recurrences
 from safetykg.graph.store import Store, StoreConfig, open_store
 from safetykg.loaders.load import load_paths
 from safetykg.queries.runner import audit_subgraph, get_audit, list_audits, run_audit
@@ -34,7 +35,9 @@ FIXTURE_NAMES = (
 
 
 def load(store: Store, *names: str) -> None:
+    """Load fixtures and derive RECURRENCE_OF as `safetykg load` does (the recurrence audits read it)."""
     load_paths(store, [FIXTURES / "base.yaml", *(FIXTURES / f"{name}.yaml" for name in names)])
+    refresh_recurrences(store)
 
 
 def run(store: Store, audit_id: str, **params: Any) -> Any:
@@ -207,36 +210,15 @@ def test_repeat_incidents(store: Store):
     result = run(store, "repeat-incidents", as_of="2022-01-01")
     assert result.rows == [
         {
-            "prefecture_code": "110000", "prefecture": "北京市",
-            "earlier_id": "ACC-T-R7", "earlier": "测试朝阳“3·1”事故", "earlier_date": "2020-03-01", "earlier_place": "朝阳区",
-            "later_id": "ACC-T-R8", "later": "测试海淀“4·1”事故", "later_date": "2020-04-01", "later_place": "海淀区",
-            "days_between": 31, "same_kind": True, "earlier_kind": "道路交通", "later_kind": "道路交通",
-            "shared_mechanisms": [],
-        },
-        {
             "prefecture_code": "220700", "prefecture": "松原市",
             "earlier_id": "ACC-T-R1", "earlier": "测试松原“4·15”事故", "earlier_date": "2020-04-15", "earlier_place": "乾安县",
             "later_id": "ACC-T-R2", "later": "测试松原“10·4”事故", "later_date": "2020-10-04", "later_place": "扶余市",
-            "days_between": 172, "same_kind": True, "earlier_kind": "道路交通", "later_kind": "道路交通",
-            "shared_mechanisms": ["货车载人"],
-        },
-        {
-            "prefecture_code": "220700", "prefecture": "松原市",
-            "earlier_id": "ACC-T-R5", "earlier": "测试松原“7·1”坍塌", "earlier_date": "2020-07-01", "earlier_place": "松原市",
-            "later_id": "ACC-T-R2", "later": "测试松原“10·4”事故", "later_date": "2020-10-04", "later_place": "扶余市",
-            "days_between": 95, "same_kind": False, "earlier_kind": "建筑坍塌", "later_kind": "道路交通",
-            "shared_mechanisms": ["超员"],
-        },
-        {
-            "prefecture_code": "220700", "prefecture": "松原市",
-            "earlier_id": "ACC-T-R3", "earlier": "测试松原“10·5”事故", "earlier_date": "2021-10-05", "earlier_place": "乾安县",
-            "later_id": "ACC-T-R12", "later": "测试乾安“10·20”事故", "later_date": "2021-10-20", "later_place": "乾安县",
-            "days_between": 15, "same_kind": True, "earlier_kind": "道路交通", "later_kind": "道路交通",
-            "shared_mechanisms": [],
+            "days_between": 172, "kind": "道路交通", "shared_mechanisms": ["货车载人"],
         },
     ]
-    # R11 (province-level) is not placed; R1, R2, R3, R5, R7, R8, R12 are in pairs
-    assert result.count == (7, 11)
+    # placed in a prefecture: R1-R6, R12 (北京's districts, 湖北's direct county-level cities and the
+    # province-level record have no prefecture); in a pair: R1, R2
+    assert result.count == (2, 7)
 
 
 def test_repeat_incidents_negatives_and_window(store: Store):
@@ -245,16 +227,17 @@ def test_repeat_incidents_negatives_and_window(store: Store):
     assert ("ACC-T-R1", "ACC-T-R6") not in pairs  # different prefecture (长春)
     assert ("ACC-T-R2", "ACC-T-R3") not in pairs  # 366 days: outside the window
     assert ("ACC-T-R1", "ACC-T-R4") not in pairs  # different kind, no shared mechanism
+    assert ("ACC-T-R5", "ACC-T-R2") not in pairs  # shares 超员 but not the kind: kind AND mechanism
+    assert ("ACC-T-R3", "ACC-T-R12") not in pairs  # same kind, no mechanism recorded
+    assert ("ACC-T-R7", "ACC-T-R8") not in pairs  # 北京's districts: no prefecture (the province rules compare them)
     assert ("ACC-T-R9", "ACC-T-R10") not in pairs  # two county-level cities directly under 湖北
-    assert ("ACC-T-R2", "ACC-T-R3") in [
-        (r["earlier_id"], r["later_id"]) for r in rows(store, "repeat-incidents", as_of="2022-01-01", window_days=366)
-    ]
+    # the window can narrow the derived one, not widen it
+    assert rows(store, "repeat-incidents", as_of="2022-01-01", window_days=171) == []
     assert [(r["earlier_id"], r["later_id"]) for r in rows(store, "repeat-incidents", as_of="2022-01-01",
-                                                           window_days=100)] == [
-        ("ACC-T-R7", "ACC-T-R8"), ("ACC-T-R5", "ACC-T-R2"), ("ACC-T-R3", "ACC-T-R12"),
-    ]
+                                                           window_days=366)] == [("ACC-T-R1", "ACC-T-R2")]
     # the later accident must have happened by the reference date
-    assert ids(rows(store, "repeat-incidents", as_of="2020-10-03"), "earlier_id") == ["ACC-T-R7"]
+    assert rows(store, "repeat-incidents", as_of="2020-10-03") == []
+    assert len(rows(store, "repeat-incidents", as_of="2020-10-04")) == 1
 
 
 def test_short_interval_relapse(store: Store):
@@ -506,6 +489,7 @@ def test_fixture_parity_every_audit(both_engines: list[Store]):
 def _shipped_or_skip(store: Store) -> None:
     """The shipped data must validate and load: a failure here is a failure, not a skip."""
     load_paths(store, [REPO / "data"])
+    refresh_recurrences(store)
 
 
 def _must_show(store: Store) -> None:

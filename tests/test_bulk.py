@@ -1,34 +1,148 @@
-"""The bulk path writes the same graph as the validated path would, on both engines."""
+"""The bulk path: synthetic bulk files load into the same graph by every path — LadybugDB's COPY,
+Neo4j's driver UNWIND, and `neo4j-admin database import` through tools/neo4j/neo4jctl."""
 
 from __future__ import annotations
 
+import os
+import shutil
+import socket
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
 import pytest
 
-from safetykg.graph.ladybug_store import LadybugStore
-from safetykg.graph.store import Store
-from safetykg.loaders.bulk import BulkTargetNotEmpty, bulk_load
-from safetykg.loaders.synthetic import generate
+from safetykg.graph.bulkfiles import BulkFiles, BulkFilesError, BulkWriter
+from safetykg.graph.recurrence import derive_recurrences, stored_links
+from safetykg.graph.store import Store, StoreConfig, open_store
+from safetykg.loaders.bulk import BulkTargetNotEmpty, add_files, derive_after_load, load_files, load_rows
+from safetykg.loaders.synthetic import SOURCE_ID, generate, write_files
+from safetykg.queries.runner import list_audits, run_audit
+
+from .conftest import NEO4JCTL, make_store
+
+N = 300
+AS_OF = "2021-06-30"
 
 
-def test_synthetic_graph_bulk_loads_with_its_shape(store: Store):
-    graph = generate(store.schema, 40, counties=100)
-    written = bulk_load(store, graph.nodes, graph.rels)
-    assert written == graph.row_count()
+@pytest.fixture(scope="module")
+def files(tmp_path_factory: pytest.TempPathFactory) -> BulkFiles:
+    from safetykg.graph.schema import load_schema
+
+    # small chunks, so every label and type spans several files
+    return write_files(load_schema(), tmp_path_factory.mktemp("bulk") / "files", N, chunk_rows=150)
+
+
+def _snapshot(store: Store) -> dict[str, Any]:
+    audits = {a.id: (run_audit(store, a, {"as_of": AS_OF}).rows, run_audit(store, a, {"as_of": AS_OF}).count)
+              for a in list_audits()}
+    return {"counts": store.counts(), "audits": audits}
+
+
+def test_synthetic_files_load_with_their_shape(store: Store, files: BulkFiles):
+    assert len([f for f in files.nodes if f.label == "Accident"]) == 2  # 300 rows in chunks of 150
+    assert load_files(store, files) == files.rows
+    derive_after_load(store)
     counts = store.counts()
-    assert counts["labels"]["Accident"] == 40 and counts["labels"]["Penalty"] == 80
-    assert counts["relationships"]["ENFORCED_BY"] == 80
-    rows = store.run(
-        "MATCH (a:Accident)-[:OCCURRED_IN]->(:Region)-[:PART_OF]->(:Region)-[:PART_OF]->(p:Region {level: 'province'}) "
-        "RETURN count(a) AS c"
+    assert counts["labels"]["Accident"] == N
+    assert sum(counts["labels"].values()) + sum(counts["relationships"].values()) == files.rows + counts[
+        "relationships"]["RECURRENCE_OF"]
+    # every accident on a real county of the gazetteer, two levels below its province
+    placed = store.run(
+        "MATCH (a:Accident)-[:OCCURRED_IN]->(c:Region {level: 'county'})-[:PART_OF*1..2]->(p:Region {level: 'province'}) "
+        "RETURN count(DISTINCT a) AS c"
     )
-    assert rows == [{"c": 40}]
-    days = store.run("MATCH (a:Accident) WHERE a.day IS NULL OR a.date IS NULL RETURN count(a) AS c")
-    assert days == [{"c": 0}]
+    assert placed == [{"c": N}]
+    assert store.run("MATCH (a:Accident) WHERE a.day IS NULL OR NOT $src IN a.source_ids RETURN count(a) AS c",
+                     {"src": SOURCE_ID}) == [{"c": 0}]
+    # broken chains exist at realistic rates, and some enterprises had more than one accident
+    open_penalties = run_audit(store, next(a for a in list_audits() if a.id == "unexecuted-penalties"), {"as_of": AS_OF})
+    assert 0 < len(open_penalties.rows) < counts["labels"]["Penalty"] / 2
+    repeat = store.run("MATCH (e:Enterprise)-[:RESPONSIBLE_FOR]->(a:Accident) WITH e, count(a) AS n WHERE n > 1 "
+                       "RETURN count(e) AS c")
+    assert repeat[0]["c"] > 0
+
+
+def test_copy_and_driver_paths_give_the_same_graph(request: pytest.FixtureRequest, tmp_path: Path, files: BulkFiles):
+    lady, neo = make_store("ladybug", tmp_path, request), make_store("neo4j", tmp_path, request)
+    try:
+        assert lady.supports_bulk_copy and not neo.supports_bulk_copy
+        for opened in (lady, neo):
+            load_files(opened, files)
+            derive_after_load(opened)
+        assert _snapshot(lady) == _snapshot(neo)
+    finally:
+        lady.close()
+        neo.close()
+
+
+@pytest.fixture
+def imported_neo4j(files: BulkFiles, tmp_path: Path) -> Iterator[str]:
+    """A Neo4j server whose database `neo4jctl import` built from the bulk files."""
+    if shutil.which("java") is None:
+        pytest.skip("java not found: neo4j-admin import cannot run")
+    shared = Path(os.environ.get("SAFETYKG_NEO4J_HOME", NEO4JCTL.parents[2] / ".neo4j"))
+    home = tmp_path / "neo4j-home"
+    home.mkdir()
+    (home / "lib").symlink_to(shared / "lib", target_is_directory=True)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {**os.environ, "SAFETYKG_NEO4J_HOME": str(home), "NEO4J_PORT": str(port)}
+    done = subprocess.run([str(NEO4JCTL), "import", str(files.root)], env=env, capture_output=True, text=True,
+                          timeout=900)
+    assert done.returncode == 0, done.stderr[-2000:]
+    started = subprocess.run([str(NEO4JCTL), "start", "--keep-data", "--port", str(port)], env=env,
+                             capture_output=True, text=True, timeout=900)
+    assert started.returncode == 0, started.stderr[-2000:]
+    try:
+        yield f"bolt://127.0.0.1:{port}"
+    finally:
+        subprocess.run([str(NEO4JCTL), "stop"], env=env, capture_output=True, timeout=120)
+
+
+def test_neo4j_admin_import_gives_the_same_graph(imported_neo4j: str, tmp_path: Path, files: BulkFiles):
+    with open_store(StoreConfig(data_dir=tmp_path / "lady")) as lady, open_store(StoreConfig(uri=imported_neo4j)) as neo:
+        load_files(lady, files)
+        for opened in (lady, neo):
+            derive_after_load(opened)
+        assert _snapshot(lady) == _snapshot(neo)
+
+
+def test_adding_accidents_rederives_only_what_changed(ladybug_store: Store, files: BulkFiles, tmp_path: Path):
+    load_files(ladybug_store, files)
+    derive_after_load(ladybug_store)
+    before = {(r["from_key"], r["to_key"]) for r in stored_links(ladybug_store)}
+    extra = write_files(ladybug_store.schema, tmp_path / "more", 120, seed=11, batch="T")
+    written, applied = add_files(ladybug_store, extra)
+    assert written == extra.rows and ladybug_store.counts()["labels"]["Accident"] == N + 120
+    after = {(r["from_key"], r["to_key"]) for r in stored_links(ladybug_store)}
+    # the stored links are what a full derivation gives, and every new one touches a new accident
+    assert after == {(link.from_id, link.to_id) for link in derive_recurrences(ladybug_store)}
+    assert after - before and all(a.startswith("ACC-T") or b.startswith("ACC-T") for a, b in after - before)
+    assert applied.created == len(after - before) and before <= after
 
 
 def test_bulk_copy_refuses_a_non_empty_embedded_graph(ladybug_store: Store):
-    assert isinstance(ladybug_store, LadybugStore)
-    graph = generate(ladybug_store.schema, 5, counties=100)
-    bulk_load(ladybug_store, graph.nodes, graph.rels)
+    graph = generate(ladybug_store.schema, 5)
+    load_rows(ladybug_store, graph.nodes, graph.rels)
     with pytest.raises(BulkTargetNotEmpty):
-        bulk_load(ladybug_store, graph.nodes, graph.rels)
+        load_rows(ladybug_store, graph.nodes, graph.rels)
+
+
+def test_bulk_files_are_written_once_and_checked(tmp_path: Path):
+    from safetykg.graph.schema import load_schema
+
+    schema = load_schema()
+    root = tmp_path / "files"
+    writer = BulkWriter(schema, root)
+    writer.node("Source", {"id": "S", "title": "t, with a comma", "source_ids": []})
+    writer.close()
+    with pytest.raises(BulkFilesError):
+        BulkWriter(schema, root)  # not empty
+    read = BulkFiles.read(root)
+    read.check(schema)
+    assert (root / "nodes" / "Source.0.csv").read_text(encoding="utf-8").splitlines()[0].startswith("id:ID(Source),")
+    with pytest.raises(BulkFilesError):
+        BulkFiles.read(tmp_path)

@@ -84,8 +84,8 @@ def test_english_switch(app: AppTest):
 
 
 @pytest.mark.parametrize(
-    "script", ["page_overview.py", "page_accident.py", "page_audits.py", "page_network.py", "page_console.py",
-               "page_exports.py"],
+    "script", ["page_overview.py", "page_entity.py", "page_accident.py", "page_audits.py", "page_network.py",
+               "page_console.py", "page_exports.py"],
 )
 def test_every_page_in_english(app: AppTest, script: str):
     app.toggle[0].set_value(True).run()
@@ -93,7 +93,7 @@ def test_every_page_in_english(app: AppTest, script: str):
     assert not app.error
     chinese = [t.value for t in app.title if any("\u4e00" <= ch <= "\u9fff" for ch in t.value)]
     assert chinese == []
-    nav_titles = {"page_overview.py": "Overview", "page_accident.py": "Accidents", "page_audits.py": "Audits",
+    nav_titles = {"page_overview.py": "Overview", "page_entity.py": "Search", "page_accident.py": "Accidents", "page_audits.py": "Audits",
                   "page_network.py": "Network", "page_console.py": "Query console", "page_exports.py": "Exports"}
     if script != "page_overview.py":
         assert app.title[0].value == nav_titles[script]
@@ -177,15 +177,38 @@ def test_audits_page_refuses_a_bad_parameter_in_its_own_words(app: AppTest):
 
 def test_network_page_ego_legend_and_limit(app: AppTest):
     page(app, "page_network.py")
-    app.text_input(key="net_filter").input("泉州").run()
-    assert app.selectbox(key="net_center").value == f"Accident:{ACCIDENT}"
+    app.text_input(key="net_filter__zh").input("泉州").run()
+    assert app.selectbox(key="node__zh").value == f"Accident:{ACCIDENT}"
     assert len(app.get("iframe")) == 1
     assert any("事故" in str(h.proto) for h in app.get("html"))  # the legend
-    app.number_input(key="net_limit").set_value(10).run()
+    app.number_input(key="net_limit__zh").set_value(10).run()
     assert any("超过上限 10" in w.value for w in app.warning)
-    app.radio(key="net_colour").set_value("status").run()
+    app.radio(key="net_colour__zh").set_value("status").run()
     assert not app.exception
     assert any("进行中" in str(h.proto) for h in app.get("html"))
+
+
+def test_search_opens_an_entity_page_with_its_links_and_own_sources(app: AppTest):
+    page(app, "page_entity.py")
+    app.text_input(key="q__zh").input("新星").run()
+    body = texts(app)
+    assert "企业 · 泉州市新星机电工贸有限公司（测试）" in body or "泉州市新星" in body
+    app.query_params["id"] = "Enterprise:ENT-T-XINXING"
+    app.run()
+    body = texts(app)
+    assert any(h.value.startswith("企业 · ") for h in app.header)
+    assert "负有责任 → 事故 (1)" in body
+    assert "entity?id=Accident:" in body and "network?node=Enterprise:ENT-T-XINXING" in body
+    assert "None" not in body
+
+
+def test_network_language_switch_keeps_the_label_filter(app: AppTest):
+    """Bug: switching language on 网络 emptied the label filter and the picture pulled in every source."""
+    page(app, "page_network.py")
+    before = app.multiselect(key="net_labels__zh").value
+    assert before and "Source" not in before
+    app.toggle[0].set_value(True).run()
+    assert app.multiselect(key="net_labels__en").value == before
 
 
 def test_console_reads_and_refuses_writes(app: AppTest):
@@ -200,7 +223,7 @@ def test_console_reads_and_refuses_writes(app: AppTest):
         assert not app.exception
 
     submit("MATCH (a:Accident) WHERE a.deaths >= $d RETURN a.id AS id", '{"d": 20}')
-    assert list(app.dataframe[0].value["id"]) == [ACCIDENT]
+    assert list(app.dataframe[0].value["编号"]) == [ACCIDENT]  # headers are the declared reader names
     submit("MATCH (a:Accident) DETACH DELETE a", "{}")
     assert any("写操作被拒绝" in e.value for e in app.error)
     submit("MATCH (a:Accident) RETURN a.id AS id", "[1, 2]")
@@ -216,7 +239,8 @@ def test_exports_page(app: AppTest, fmt: str):
     page(app, "page_exports.py")
     app.selectbox(key="exp_format").set_value(fmt).run()
     app.radio(key="exp_scope").set_value("around").run()
-    app.text_input(key="exp_node").input(f"Accident:{ACCIDENT}").run()
+    app.text_input(key="exp_q__zh").input("泉州市欣佳酒店").run()
+    app.selectbox(key="exp_node__zh").set_value(f"Accident:{ACCIDENT}").run()
     app.button(key="exp_go").click().run()
     assert not app.exception
     assert not app.error

@@ -21,6 +21,7 @@ from typer.testing import CliRunner
 from safetykg.cli.main import app as cli  # noqa: E402
 from safetykg.dashboard import export, network  # noqa: E402
 from safetykg.graph.nxgraph import to_networkx  # noqa: E402
+from safetykg.graph.recurrence import refresh_recurrences
 from safetykg.graph.schema import load_schema  # noqa: E402
 from safetykg.graph.store import StoreConfig, open_store  # noqa: E402
 from safetykg.loaders.load import load_paths  # noqa: E402
@@ -50,6 +51,7 @@ def shipped_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     data_dir = tmp_path_factory.mktemp("shipped") / "graph"
     with open_store(StoreConfig(data_dir=data_dir)) as store:
         load_paths(store, [DATA])
+        refresh_recurrences(store)  # as `safetykg load` does
     return data_dir
 
 

@@ -115,8 +115,10 @@ def run_command(
     param: list[str] = typer.Option([], "--param", "-p", help="k=v (repeatable); values are coerced to the declared type"),
     as_of: str = typer.Option(None, "--as-of", help="reference date YYYY-MM-DD (same as --param as_of=…)"),
     fmt: str = typer.Option(None, "--format", "-f", help=_FORMAT_HELP),
+    limit: int = typer.Option(None, "--limit", min=0, help="print at most this many rows (a page)"),
+    offset: int = typer.Option(0, "--offset", min=0, help="skip this many rows first (the page's start)"),
 ) -> None:
-    """运行一项审计 / Run one audit and print its rows."""
+    """运行一项审计 / Run one audit and print its rows (or one page of them: --limit/--offset)."""
     chosen = output_format(ctx, fmt)
     try:
         audit = get_audit(audit_id)
@@ -132,7 +134,7 @@ def run_command(
         params["as_of"] = as_of
     with _store(ctx) as store:
         try:
-            result = run_audit(store, audit, params)
+            result = run_audit(store, audit, params, limit=limit, offset=offset)
         except AuditParamError as exc:
             raise fail(str(exc)) from exc
         except Exception as exc:
@@ -147,6 +149,9 @@ def run_command(
     if chosen in ("table", "md"):
         vocabulary = load_vocabulary()
         err.print("参数 / params: " + ", ".join(f"{vocabulary.param_name(k)}={v}" for k, v in result.params.items()))
+    if limit is not None or offset:
+        shown = f"{offset + 1}–{offset + len(result.rows)}" if result.rows else "0"
+        err.print(f"行 / rows: {shown} / {result.total}")
 
 
 def _run_every_audit(ctx: typer.Context, day: dt.date) -> tuple[list[AuditRun], str]:

@@ -16,6 +16,7 @@ from typing import Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from ..extras import MissingExtra, need_feature
 from ..graph.errors import AuthenticationFailed, NoGraphYet, StoreConfigError, StoreError
@@ -54,7 +55,7 @@ FormatOption = typer.Option(None, "--format", "-f", help="output: table | json |
 
 def fail(message: str, code: int = EXIT_INPUT) -> typer.Exit:
     """Print a red message on stderr and give the Exit to raise."""
-    err.print(f"[red]{message}[/red]", highlight=False, soft_wrap=True)
+    err.print(f"[red]{escape(message)}[/red]", highlight=False, soft_wrap=True)  # `[dashboard]` is text, not markup
     return typer.Exit(code)
 
 

@@ -17,11 +17,12 @@ from ..extras import as_missing_extra
 from ..graph.engines import engine_for
 from ..graph.errors import StoreConfigError, StoreError
 from ..graph.readonly import ReadOnlyViolation, check_user_query
+from ..graph.recurrence import refresh_recurrences
 from ..graph.schema import load_schema
 from ..loaders.load import LoadFailed, NotEnoughSpace, UnknownField, load_paths
 from ..loaders.records import RecordFileError
 from ..output import FORMATS, print_readable, print_rows
-from . import analyze, audit, coverage, dashboard
+from . import analyze, audit, coverage, dashboard, extract
 from .common import (
     EXIT_INPUT,
     EXIT_RUNTIME,
@@ -86,6 +87,8 @@ def load(
                 bar.update(task, completed=done, total=total)
 
             report = load_paths(store, paths, dry_run=dry_run, progress=advance, replace=replace, blank=blank)
+            if not dry_run:  # the recurrence audits read RECURRENCE_OF: derive it by the default rules now
+                refresh_recurrences(store)
     except UnknownField as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(EXIT_INPUT) from exc
@@ -199,58 +202,48 @@ def synthetic(
     ctx: typer.Context,
     accidents: int = typer.Option(10000, "--accidents", "-n", help="number of synthetic accidents"),
     seed: int = typer.Option(7, "--seed"),
-    counties: int = typer.Option(3300, "--counties", help="synthetic counties, 10 per prefecture (national scale: 3300)"),
+    out: Path = typer.Option(None, "--out", "-o", help="write the bulk files here (a new directory; default: a temporary one)"),
+    load: bool = typer.Option(True, "--load/--no-load", help="bulk-load the files into the (empty) graph"),
 ) -> None:
-    """合成数据 / Bulk-load a synthetic national-scale graph (for benchmarks; cites SRC-SYNTHETIC)."""
+    """合成数据 / Write a synthetic national-scale graph as bulk files and bulk-load it (cites SRC-SYNTHETIC)."""
+    import tempfile
     import time
 
-    from ..loaders.bulk import BulkTargetNotEmpty, bulk_load
-    from ..loaders.synthetic import generate
+    from ..graph.bulkfiles import BulkFilesError
+    from ..loaders.bulk import BulkTargetNotEmpty, derive_after_load, load_files
+    from ..loaders.synthetic import write_files
 
-    graph = generate(load_schema(), accidents, seed=seed, counties=counties)
-    with open_or_exit(ctx) as store:
+    with tempfile.TemporaryDirectory(prefix="safetykg-synthetic-") as tmp:
+        root = out or Path(tmp) / "files"
         began = time.perf_counter()
         try:
-            written = bulk_load(store, graph.nodes, graph.rels)
-        except BulkTargetNotEmpty as exc:
+            files = write_files(load_schema(), root, accidents, seed=seed)
+        except BulkFilesError as exc:
             err.print(f"[red]{exc}[/red]")
             raise typer.Exit(EXIT_INPUT) from exc
-        seconds = time.perf_counter() - began
-    err.print(f"{written} rows in {seconds:.1f} s ({written / seconds:,.0f} rows/s) on {store.engine}")
-
-
-@app.command()
-def extract(
-    document: Path = typer.Argument(..., help="a UTF-8 text file: a notice or an investigation report"),
-    source_id: str = typer.Option(..., "--source-id", help="id of the Source the drafts cite"),
-    title: str = typer.Option(..., "--title", help="the document's title as published"),
-    url: str = typer.Option(None, "--url"),
-    doc_no: str = typer.Option(None, "--doc-no", help="文号"),
-    gazetteer: Path = typer.Option(Path("data/regions/regions.csv"), "--gazetteer"),
-    out: Path = typer.Option(None, "--out", "-o", help="draft YAML (default: stdout)"),
-) -> None:
-    """抽取草稿 / Draft Accident records from a Chinese text, each field traced to its sentence."""
-    import yaml
-
-    from ..loaders.extract import Gazetteer, draft_document
-
-    if not (url or doc_no):
-        err.print("[red]a Source needs --url or --doc-no[/red]")
-        raise typer.Exit(EXIT_INPUT)
-    source = {k: v for k, v in {"id": source_id, "title": title, "url": url, "doc_no": doc_no}.items() if v}
-    draft = draft_document(document, Gazetteer.from_csv(gazetteer), source)
-    text = yaml.safe_dump(draft, allow_unicode=True, sort_keys=False, width=200)
-    if out:
-        out.write_text(text, encoding="utf-8")
-        err.print(f"{len(draft['nodes'])} 条草稿 / draft records -> {out} (review before `safetykg load`)")
-    else:
-        print(text, end="")
+        err.print(f"{files.rows} rows in {len(files.nodes) + len(files.rels)} files under {root} "
+                  f"({time.perf_counter() - began:.1f} s)")
+        if not load:
+            return
+        with open_or_exit(ctx) as store:
+            began = time.perf_counter()
+            try:
+                written = load_files(store, files)
+            except BulkTargetNotEmpty as exc:
+                err.print(f"[red]{exc}[/red]")
+                raise typer.Exit(EXIT_INPUT) from exc
+            seconds = time.perf_counter() - began
+            err.print(f"{written} rows in {seconds:.1f} s ({written / seconds:,.0f} rows/s) on {store.engine}")
+            began = time.perf_counter()
+            report = derive_after_load(store)
+            err.print(f"RECURRENCE_OF: {report.created} links derived ({time.perf_counter() - began:.1f} s)")
 
 
 app.add_typer(audit.audit_app, name="audit")
 analyze.register(app)
 dashboard.register(app)
 coverage.register(app)
+extract.register(app)
 
 
 def run() -> None:
@@ -261,5 +254,5 @@ def run() -> None:
         missing = as_missing_extra(exc)
         if missing is None:
             raise
-        err.print(f"[red]{missing}[/red]", highlight=False, soft_wrap=True)
+        fail(str(missing))  # prints the install line
         sys.exit(EXIT_INPUT)

@@ -22,6 +22,7 @@ PAGES = (
     ("page_network.py", "page_network", "network", ":material/hub:"),
     ("page_console.py", "page_console", "query", ":material/terminal:"),
     ("page_exports.py", "page_exports", "exports", ":material/download:"),
+    ("page_review.py", "page_review", "review", ":material/rule:"),
 )
 
 st.set_page_config(page_title="safetykg", page_icon=":material/hub:", layout="wide")

@@ -17,6 +17,7 @@ import streamlit as st
 
 from ..graph.nxgraph import to_networkx
 from ..graph.store import Store, StoreConfig, open_store
+from ..queries import coverage
 
 T = TypeVar("T")
 
@@ -126,3 +127,23 @@ def _sources(version: str) -> dict[str, dict[str, Any]]:
 def sources() -> dict[str, dict[str, Any]]:
     """Every source by id (title, URL, 文号, publisher, date), for naming what a fact cites."""
     return _sources(holder().version())
+
+
+@st.cache_data(show_spinner=False, max_entries=64, ttl=600)
+def _accountability_counts(version: str, accident_id: str) -> list[dict[str, Any]]:
+    return holder().call(lambda store: coverage.accountability_counts(store, accident_id))
+
+
+def accountability_counts(accident_id: str) -> list[dict[str, Any]]:
+    """An accident's published counts, each with how many the graph names (None: no named counterpart)."""
+    return _accountability_counts(holder().version(), accident_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=4, ttl=600)
+def _coverage_summary(version: str) -> dict[str, Any]:
+    return coverage.coverage_summary(holder().call(coverage.coverage_rows))
+
+
+def coverage_summary() -> dict[str, Any]:
+    """How many accidents have an investigation and a published count (for the overview)."""
+    return _coverage_summary(holder().version())

@@ -38,6 +38,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "page_network": ("网络", "Network"),
     "page_console": ("查询", "Query console"),
     "page_exports": ("导出", "Exports"),
+    "page_review": ("抽取审核", "Extraction review"),
     # overview
     "overview_caption": (
         "事故、责任主体和问责事项在图中的数量与分布；未闭环事项来自已保存的审计查询。",
@@ -47,6 +48,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "relationships": ("关系", "Relationships"),
     "accidents": ("事故", "Accidents"),
     "deaths": ("死亡", "Deaths"),
+    "accidents_unit": ("起", "accidents"),
+    "map_caption": ("各省事故数（图中已收录、符合筛选条件的事故）；鼠标悬停查看省份与数量。地图轮廓来自 pygal-maps-china，离线绘制。",
+                    "Accidents per province (those in the graph and in view); hover for the name and count. "
+                    "Outlines from pygal-maps-china, drawn offline."),
     "by_year": ("按年份", "By year"),
     "by_province": ("按省份", "By province"),
     "by_kind": ("按类别", "By kind"),
@@ -95,6 +100,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "own_sources": ("来源（仅本对象及其关系引用的）", "Sources (only those its own facts cite)"),
     "published_vs_named": ("公布数与图中已列", "Published counts beside what the graph names"),
     "published": ("公布", "published"),
+    "not_matchable": ("—（无法逐一对应）", "— (no one-to-one match)"),
+    "coverage": ("问责链条覆盖", "Coverage of the accountability chains"),
     "named": ("图中已列", "named in the graph"),
     "no_counts": ("图中没有该事故的公布问责统计。", "No published accountability counts for this accident in the graph."),
     "badge_no_date": ("无日期", "no date"),
@@ -171,6 +178,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     # console page
     "cypher": ("只读 Cypher 查询", "Read-only Cypher query"),
     "cypher_params": ("参数（JSON 对象）", "Parameters (a JSON object)"),
+    "console_picture": ("查询返回的节点及其之间的关系。", "The nodes the query returned and the relationships among them."),
     "bad_params": ("参数必须是 JSON 对象", "Parameters must be a JSON object"),
     "query_failed": ("查询失败", "Query failed"),
     "bad_audit_params": ("参数有误", "Bad parameter"),

@@ -4,11 +4,15 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
+from typing import Any
 
+import networkx as nx
 import streamlit as st
 
-from safetykg.dashboard import ui
+from safetykg.dashboard import data, ui
 from safetykg.graph.readonly import MAX_USER_QUERY_CHARS, ReadOnlyViolation, check_user_query
+from safetykg.graph.schema import load_schema
 
 EXAMPLE = (
     "MATCH (a:Accident)-[:OCCURRED_IN]->(r:Region)\n"
@@ -17,6 +21,32 @@ EXAMPLE = (
     "ORDER BY deaths DESC LIMIT 20"
 )
 EXAMPLE_PARAMS = '{"min_deaths": 10}'
+
+
+def result_nodes(rows: list[dict[str, Any]], full: nx.MultiDiGraph) -> list[str]:
+    """Graph nodes a result returned whole (cells that are nodes), matched by label and key on either engine."""
+    schema = load_schema()
+    found: dict[str, None] = {}
+
+    def visit(value: Any) -> None:
+        if isinstance(value, list):
+            for item in value:
+                visit(item)
+            return
+        if not isinstance(value, Mapping):
+            return
+        named = value.get("_LABEL")
+        labels = [schema.labels[named]] if isinstance(named, str) and named in schema.labels else schema.labels.values()
+        for label in labels:
+            key = value.get(label.key)
+            if key is not None and f"{label.name}:{key}" in full:
+                found.setdefault(f"{label.name}:{key}", None)
+                return
+
+    for row in rows:
+        for cell in row.values():
+            visit(cell)
+    return list(found)
 
 
 def render() -> None:
@@ -48,9 +78,15 @@ def render() -> None:
             st.error(f"{ui.tr('query_failed')}: {exc}")
             return
     st.subheader(ui.tr("rows_n", n=len(rows)))
-    ui.table(rows)
+    ui.readable_table(rows)
     if rows:
         ui.download_table(rows, "query", key="console-dl")
+    full = data.full_graph()
+    nodes = result_nodes(rows, full)
+    if nodes:
+        st.subheader(ui.tr("picture"))
+        st.caption(ui.tr("console_picture"))
+        ui.picture(full.subgraph(nodes).copy())
 
 
 render()

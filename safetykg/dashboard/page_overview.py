@@ -8,7 +8,7 @@ from typing import Any
 
 import streamlit as st
 
-from safetykg.dashboard import audits, data, filterbar, state, ui
+from safetykg.dashboard import audits, data, filterbar, network, provmap, state, ui
 from safetykg.dashboard.i18n import label_name, prop_name, rel_name
 from safetykg.graph.store import Store
 
@@ -82,6 +82,18 @@ def render() -> None:
             hide_index=True, width="stretch",
         )
 
+    map_col, note_col = st.columns([3, 1])
+    per_province: dict[str, int] = defaultdict(int)
+    for row in accidents:
+        per_province[str(row.get("adcode") or "")[:2]] += 1
+    try:
+        with map_col:
+            network.show(provmap.page(provmap.province_svg(dict(per_province), provinces, ui.tr("accidents_unit"))),
+                         height=520)
+    except provmap.MapUnavailable as exc:
+        map_col.info(str(exc))
+    note_col.caption(ui.tr("map_caption"))
+
     tabs = st.tabs([ui.tr("by_year"), ui.tr("by_province"), ui.tr("by_kind")])
     keys = (
         (lambda r: (r.get("date") or "")[:4], "year"),
@@ -101,6 +113,9 @@ def render() -> None:
             left.bar_chart(table, x=ui.tr(caption), y=ui.tr("accidents"), sort=caption != "year")
             right.bar_chart(table, x=ui.tr(caption), y=ui.tr("deaths"), color="#d62728", sort=caption != "year")
 
+    summary = data.coverage_summary()
+    st.markdown(f"**{ui.tr('coverage')}**：{ui.md(summary['line_en' if lang == 'en' else 'line_zh'])}")
+
     st.subheader(ui.tr("open_items"))
     st.caption(ui.tr("open_items_hint"))
     with st.spinner(ui.tr("running")):
@@ -113,8 +128,8 @@ def render() -> None:
         judged = audits.judged_label(audit)
         table.append({
             ui.tr("audit"): audits.audit_title(audit, lang), ui.tr("severity"): audits.severity_name(audit, lang),
-            ui.tr("count"): item["rows"], ui.tr("x_of_y_col"): item["count"],
-            ui.tr("unjudged_col"): audits.unjudged(graph, judged) if judged else None,
+            ui.tr("count"): "" if item["rows"] is None else str(item["rows"]), ui.tr("x_of_y_col"): item["count"],
+            ui.tr("unjudged_col"): str(audits.unjudged(graph, judged)) if judged else "",
             ui.tr("error"): item["error"],
         })
     st.dataframe(

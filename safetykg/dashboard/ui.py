@@ -14,7 +14,7 @@ from ..graph.errors import NoGraphYet
 from ..graph.schema import load_schema
 from ..output import md_escape, to_csv, to_json, to_markdown
 from ..queries.vocabulary import load_vocabulary
-from . import data, entities, network, state
+from . import data, network, state
 from .export import rows_to_excel
 from .i18n import prop_name, t
 
@@ -162,28 +162,28 @@ def entity_link(node: str, name: str) -> str:
 
 def counts_table(node: str, lang: str) -> None:
     """Published accountability counts of an accident beside how many the graph names (问责 49 · 图中已列 k)."""
-    lines = entities.published_vs_named(data.full_graph(), node)
+    accident_id = node.split(":", 1)[1] if node.startswith("Accident:") else node
+    lines = data.accountability_counts(accident_id)
     st.subheader(tr("published_vs_named"))
     if not lines:
         st.info(tr("no_counts"))
         return
-    schema = load_schema()
-    summary = [
-        f"{schema.value_name('AccountabilityCount', 'measure', c.measure, lang)} {c.published} · "
-        f"{tr('named')} {c.named}"
-        for c in lines if not c.within
-    ]
+
+    def named(value: Any) -> str:
+        return tr("not_matchable") if value is None else str(value)
+
+    measure = "measure_en" if lang == "en" else "measure_zh"
+    summary = [f"{c[measure]} {c['published']} · {tr('named')} {named(c['named'])}" for c in lines if not c["within_id"]]
     st.markdown(" ｜ ".join(f"**{md(s)}**" for s in summary))
     sources = data.sources()
     table([
         {
-            prop_name("AccountabilityCount", "measure", lang): schema.value_name("AccountabilityCount", "measure",
-                                                                                  c.measure, lang),
-            tr("published"): c.published,
-            tr("named"): c.named,
-            prop_name("AccountabilityCount", "grade", lang): c.grade,
-            prop_name("AccountabilityCount", "within_id", lang): c.within,
-            tr("sources"): "；".join(str(sources.get(s, {}).get("title") or s) for s in c.source_ids),
+            prop_name("AccountabilityCount", "measure", lang): ("└ " if c["within_id"] else "") + str(c[measure]),
+            tr("published"): str(c["published"]),
+            tr("named"): named(c["named"]),
+            prop_name("AccountabilityCount", "grade", lang): c["grade"] or "",
+            prop_name("AccountabilityCount", "stated_date", lang): c["stated_date"] or "",
+            tr("sources"): "；".join(str(sources.get(s, {}).get("title") or s) for s in c["sources"]),
         }
         for c in lines
     ])

@@ -13,9 +13,6 @@ LADYBUG_TYPES = {
     "string_list": "STRING[]",
 }
 
-# Properties audits filter on most; indexed in Neo4j (Ladybug indexes primary keys only).
-NEO4J_INDEXED = ("day", "name", "status", "checked_status", "kind", "level")
-
 
 def ladybug_ddl(schema: Schema) -> list[str]:
     statements = []
@@ -38,10 +35,10 @@ def neo4j_ddl(schema: Schema) -> list[str]:
             f"CREATE CONSTRAINT {label.name.lower()}_{label.key}_unique IF NOT EXISTS "
             f"FOR (n:{label.name}) REQUIRE n.{label.key} IS UNIQUE"
         )
-        stored = {name for name, _ in label.stored_columns()}
-        for prop in NEO4J_INDEXED:
-            if prop in stored and prop != label.key:
+        # the schema's `indexes:` (LadybugDB indexes primary keys only, so these exist on Neo4j alone)
+        for column in schema.indexes.get(label.name, ()):
+            if column != label.key:
                 statements.append(
-                    f"CREATE INDEX {label.name.lower()}_{prop} IF NOT EXISTS FOR (n:{label.name}) ON (n.{prop})"
+                    f"CREATE INDEX {label.name.lower()}_{column} IF NOT EXISTS FOR (n:{label.name}) ON (n.{column})"
                 )
     return statements

@@ -1,6 +1,6 @@
 """The embedded default: LadybugDB (the maintained Kùzu fork), on disk, no server.
 
-Chosen by the measured trial in shared/research/engines.md: fastest bulk load and
+Chosen by a measured trial of embedded engines: fastest bulk load and
 audits, in-process, survived kill -9. Its costs are paid here: DDL generated from
 the schema, explicit transactions, and a read-only mode for the dashboard.
 """
@@ -15,11 +15,12 @@ from typing import Any
 
 import ladybug
 
+from .bulkfiles import ARRAY_DELIMITER, BulkFile, BulkFiles
 from .ddl import LADYBUG_TYPES, ladybug_ddl
 from .errors import NoGraphYet, StoreConfigError, StoreLocked
 from .recovery import open_database
 from .schema import Schema
-from .store import Row, Store, StoreConfig
+from .store import BulkTargetNotEmpty, Row, Store, StoreConfig
 
 StoreMissing = NoGraphYet  # the name this module used before the store layer had neutral errors
 _HELD_BY = re.compile(r"held by PID (\d+)")
@@ -40,8 +41,25 @@ def _open_database(path: Path, read_only: bool) -> ladybug.Database:
         ) from exc
 
 
+def _load_subquery(item: BulkFile) -> str:
+    """`LOAD WITH HEADERS (…) FROM 'file' RETURN …`: the neo4j-admin CSV typed, lists split."""
+    if "'" in str(item.path) or "\\" in str(item.path):
+        raise ValueError(f"{item.path}: a bulk file path may not contain quotes or backslashes")
+    declared, returned = [], []
+    for position, (_, kind) in enumerate(item.columns):
+        name = f"c{position}"
+        if kind == "string_list":
+            declared.append(f"{name} STRING")
+            returned.append(f"CASE WHEN {name} IS NULL OR {name} = '' THEN NULL ELSE string_split({name}, '{ARRAY_DELIMITER}') END")
+        else:
+            declared.append(f"{name} {LADYBUG_TYPES[kind]}")
+            returned.append(name)
+    return f"LOAD WITH HEADERS ({', '.join(declared)}) FROM '{item.path}' (HEADER=true) RETURN {', '.join(returned)}"
+
+
 class LadybugStore(Store):
     engine = "ladybug"
+    supports_bulk_copy = True
 
     def __init__(self, config: StoreConfig, schema: Schema | None = None) -> None:
         super().__init__(schema, config.batch_size)
@@ -111,10 +129,21 @@ class LadybugStore(Store):
         finally:
             self._in_tx = False
 
-    @property
-    def connection(self) -> ladybug.Connection:
-        """The raw connection, for the bulk path's `COPY … FROM` a DataFrame."""
-        return self._conn
+    def bulk_copy(self, files: BulkFiles) -> int:
+        """`COPY <table> FROM (LOAD WITH HEADERS … FROM 'file')` per file: the engine's parallel CSV reader.
+
+        Only into empty tables (COPY appends and refuses duplicate keys rather than merging).
+        """
+        files.check(self.schema)
+        for label in {item.label for item in files.nodes}:
+            existing = self._execute(f"MATCH (n:{label}) RETURN count(n) AS c", {})[0]["c"]
+            if existing:
+                raise BulkTargetNotEmpty(f"{label} already holds {existing} nodes; bulk copy needs an empty graph")
+        for item in files.nodes:
+            self._conn.execute(f"COPY {item.label} FROM ({_load_subquery(item)})")
+        for item in files.rels:
+            self._conn.execute(f"COPY {item.type} FROM ({_load_subquery(item)}) (from='{item.start}', to='{item.end}')")
+        return files.rows
 
     def server_version(self) -> str:
         return f"LadybugDB {getattr(ladybug, '__version__', '?')}"

@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -160,6 +160,15 @@ class Rule:
     def check(self, later: AccidentFacts, earlier: AccidentFacts, days: int) -> Shared | None:
         raise NotImplementedError
 
+    def keys(self, accident: AccidentFacts) -> Iterable[Hashable] | None:
+        """Blocking keys: the rule can only fire for two accidents that share one of them.
+
+        Deriving compares an accident only with earlier ones under a shared key and inside the
+        window (a sliding window over day numbers), never every pair; `None` means "compare with
+        every accident" for a rule that cannot say.
+        """
+        return None
+
     def describe(self) -> dict[str, Any]:
         return {"id": self.id, "zh": self.zh, "en": self.en, "basis": self.basis_zh, "window_days": self.window_days}
 
@@ -177,6 +186,9 @@ class SameOperator(Rule):
             return None
         common = [text for key, text in sorted(later.operators.items()) if key in earlier.operators]
         return Shared(operators=common) if common else None
+
+    def keys(self, accident: AccidentFacts) -> Iterable[Hashable]:
+        return list(accident.operators)
 
 
 @dataclass(frozen=True)
@@ -196,6 +208,11 @@ class SamePrefecture(Rule):
             return None
         return Shared(prefecture=later.prefecture.name, kind=later.kind, tags=tags)
 
+    def keys(self, accident: AccidentFacts) -> Iterable[Hashable]:
+        if not accident.prefecture or not accident.kind:
+            return []
+        return [(accident.prefecture.adcode, accident.kind, tag) for tag in set(accident.mechanisms)]
+
 
 @dataclass(frozen=True)
 class ProvinceMechanism(Rule):
@@ -209,6 +226,11 @@ class ProvinceMechanism(Rule):
             return None
         tags = _shared_tags(later, earlier, specific_only=True)
         return Shared(province=later.province.name, tags=tags) if tags else None
+
+    def keys(self, accident: AccidentFacts) -> Iterable[Hashable]:
+        if not accident.province:
+            return []
+        return [(accident.province.adcode, t) for t in set(accident.mechanisms) if t not in GENERIC_MECHANISMS]
 
 
 @dataclass(frozen=True)
@@ -226,6 +248,9 @@ class ProvinceShortInterval(Rule):
             return None
         assert later.severity and earlier.severity
         return Shared(province=later.province.name, severities=(later.severity, earlier.severity))
+
+    def keys(self, accident: AccidentFacts) -> Iterable[Hashable]:
+        return [accident.province.adcode] if accident.province and accident.severity in MAJOR else []
 
 
 RULES_IN_ORDER: tuple[type[Rule], ...] = (SameOperator, SamePrefecture, ProvinceMechanism, ProvinceShortInterval)
@@ -275,7 +300,7 @@ class Link:
 
     def content(self) -> tuple[Any, ...]:
         """What makes two stored links the same (computed_date is not part of it)."""
-        return (self.rule, self.days, list(self.basis), self.explanation, self.note)
+        return (self.rule, list(self.rules), self.days, list(self.basis), self.explanation, self.note)
 
     def as_dict(self) -> dict[str, Any]:
         rule = RULE_NAMES[self.rule]
@@ -368,33 +393,76 @@ def read_accidents(store: Store) -> list[AccidentFacts]:
     return list(facts.values())
 
 
-def derive_links(accidents: Iterable[AccidentFacts], rules: Sequence[Rule]) -> list[Link]:
-    """Every pair of dated accidents, later against earlier; one link per pair when any rule fires."""
+def candidate_pairs(
+    dated: Sequence[AccidentFacts], rules: Sequence[Rule], touching: set[str] | None = None
+) -> set[tuple[int, int]]:
+    """(later, earlier) positions in `dated` (sorted by day) that some rule could link.
+
+    Per rule, accidents are grouped by the rule's blocking keys and each group is walked once with
+    a window over its sorted day numbers: the work grows with the pairs inside the windows, not with
+    the square of the accidents. `touching` keeps only pairs with an end among those accident ids
+    (incremental re-derivation after adding accidents).
+    """
+    pairs: set[tuple[int, int]] = set()
+    for rule in rules:
+        groups: dict[Hashable, list[int]] = defaultdict(list)
+        for index, accident in enumerate(dated):
+            keys = rule.keys(accident)
+            if keys is None:
+                groups = {None: list(range(len(dated)))}
+                break
+            for key in keys:
+                groups[key].append(index)
+        window = rule.window_days
+        for members in groups.values():
+            start = 0
+            for position, later in enumerate(members):
+                later_day = dated[later].day
+                assert later_day is not None
+                while later_day - (dated[members[start]].day or 0) > window:
+                    start += 1
+                for earlier in members[start:position]:
+                    if dated[earlier].day == later_day:  # same day: no order, no recurrence
+                        continue
+                    if touching is not None and dated[later].id not in touching and dated[earlier].id not in touching:
+                        continue
+                    pairs.add((later, earlier))
+    return pairs
+
+
+def derive_links(
+    accidents: Iterable[AccidentFacts], rules: Sequence[Rule], touching: set[str] | None = None
+) -> list[Link]:
+    """One link per (later, earlier) pair of dated accidents for which any rule fires.
+
+    The result is the same as comparing every pair (`candidate_pairs` only skips pairs no rule can
+    link); `touching` limits it to links with an end among those accident ids.
+    """
     dated = sorted((a for a in accidents if a.day is not None), key=lambda a: (a.day, a.id))
     links: list[Link] = []
-    for i, later in enumerate(dated):
-        for earlier in dated[:i]:
-            assert later.day is not None and earlier.day is not None
-            days = later.day - earlier.day
-            if days <= 0:  # same day: no order, no recurrence
-                continue
-            fired: list[str] = []
-            shared = Shared()
-            for rule in rules:
-                found = rule.check(later, earlier, days)
-                if found is not None:
-                    fired.append(rule.id)
-                    shared.merge(found)
-            if not fired:
-                continue
-            assert later.date and earlier.date
-            links.append(
-                Link(
-                    from_id=later.id, to_id=earlier.id, from_date=later.date, to_date=earlier.date, days=days,
-                    rule=fired[0], rules=tuple(fired), basis=tuple(shared.basis()),
-                    explanation=explain(later, earlier, shared, days),
-                )
+    for later_at, earlier_at in candidate_pairs(dated, rules, touching):
+        later, earlier = dated[later_at], dated[earlier_at]
+        assert later.day is not None and earlier.day is not None
+        days = later.day - earlier.day
+        if days <= 0:
+            continue
+        fired: list[str] = []
+        shared = Shared()
+        for rule in rules:
+            found = rule.check(later, earlier, days)
+            if found is not None:
+                fired.append(rule.id)
+                shared.merge(found)
+        if not fired:
+            continue
+        assert later.date and earlier.date
+        links.append(
+            Link(
+                from_id=later.id, to_id=earlier.id, from_date=later.date, to_date=earlier.date, days=days,
+                rule=fired[0], rules=tuple(fired), basis=tuple(shared.basis()),
+                explanation=explain(later, earlier, shared, days),
             )
+        )
     links.sort(key=lambda link: (link.from_date, link.from_id, link.to_date, link.to_id))
     return links
 
@@ -406,24 +474,62 @@ def derive_recurrences(
     operator_window_days: int = DEFAULT_OPERATOR_WINDOW_DAYS,
     mechanism_window_days: int | None = None,
     rules: Sequence[Rule] | None = None,
+    touching: set[str] | None = None,
 ) -> list[Link]:
-    """Read the accidents and derive the current set of links (nothing is written)."""
+    """Read the accidents and derive the current set of links (nothing is written).
+
+    `touching`: only the links with an end among these accident ids (after adding accidents).
+    """
     chosen = rules if rules is not None else default_rules(
         window_days, short_interval_days, operator_window_days, mechanism_window_days
     )
-    return derive_links(read_accidents(store), chosen)
+    return derive_links(read_accidents(store), chosen, touching)
 
 
 # --- writing ---------------------------------------------------------------------
 
 STORED = (
     "MATCH (a:Accident)-[e:RECURRENCE_OF]->(b:Accident) RETURN a.id AS from_key, b.id AS to_key, "
-    "e.rule AS rule, e.days AS days, e.basis AS basis, e.explanation AS explanation, e.note AS note, "
-    "e.computed_date AS computed_date"
+    "e.rule AS rule, e.rules AS rules, e.days AS days, e.basis AS basis, e.explanation AS explanation, "
+    "e.note AS note, e.computed_date AS computed_date"
 )
 DELETE = (
     "UNWIND $rows AS r MATCH (a:Accident {id: r.from_key})-[e:RECURRENCE_OF]->(b:Accident {id: r.to_key}) DELETE e"
 )
+
+
+ANY_STORED = "MATCH (:Accident)-[e:RECURRENCE_OF]->(:Accident) RETURN e.days AS days LIMIT 1"
+BULK_LINKS = 10_000
+
+
+def _link_row(link: Link, computed: str, computed_day: int) -> dict[str, Any]:
+    return {
+        "from_key": link.from_id,
+        "to_key": link.to_id,
+        "rule": link.rule,
+        "rules": list(link.rules),
+        "days": link.days,
+        "basis": list(link.basis),
+        "explanation": link.explanation,
+        "computed_date": computed,
+        "computed_day": computed_day,
+        "source_ids": [],
+        "note": link.note,
+    }
+
+
+def _copy_links(store: Store, links: Sequence[Link], computed: str, computed_day: int) -> None:
+    import tempfile
+    from pathlib import Path
+
+    from .bulkfiles import BulkWriter
+
+    with tempfile.TemporaryDirectory(prefix="safetykg-links-") as tmp:
+        writer = BulkWriter(store.schema, Path(tmp) / "links")
+        for link in links:
+            writer.rel("RECURRENCE_OF", "Accident", "Accident", link.from_id, link.to_id,
+                       _link_row(link, computed, computed_day))
+        store.bulk_copy(writer.close())
 
 
 @dataclass
@@ -443,8 +549,14 @@ def stored_links(store: Store) -> list[Row]:
     return sorted(rows, key=lambda r: (r["from_key"], r["to_key"]))
 
 
-def apply_recurrences(store: Store, links: Sequence[Link], computed_date: str | None = None) -> ApplyReport:
-    """Make the stored RECURRENCE_OF links equal the derived ones, in one transaction."""
+def apply_recurrences(
+    store: Store, links: Sequence[Link], computed_date: str | None = None, touching: set[str] | None = None
+) -> ApplyReport:
+    """Make the stored RECURRENCE_OF links equal the derived ones, in one transaction.
+
+    With `touching` (the links were derived for those accidents only), stored links with no end
+    among them are left as they are.
+    """
     computed = computed_date or dt.date.today().isoformat()
     computed_day = day_of(computed)
     wanted = {(link.from_id, link.to_id): link for link in links}
@@ -456,9 +568,16 @@ def apply_recurrences(store: Store, links: Sequence[Link], computed_date: str | 
     report = ApplyReport()
     rel = store.schema.rel("RECURRENCE_OF")
     accident = store.schema.label("Accident")
+    if store.supports_bulk_copy and len(links) >= BULK_LINKS and not store.run(ANY_STORED):
+        # a first derivation on a bulk-loaded graph: the engine's COPY, not row-by-row MERGE
+        _copy_links(store, links, computed, computed_day)
+        report.created = len(links)
+        return report
     with store.transaction():
         existing: dict[tuple[str, str], list[Row]] = defaultdict(list)
         for row in store.run(STORED):
+            if touching is not None and row["from_key"] not in touching and row["to_key"] not in touching:
+                continue
             existing[(row["from_key"], row["to_key"])].append(row)
         stale = [pair for pair in existing if pair not in wanted]
         rewrite: list[Link] = []
@@ -478,25 +597,19 @@ def apply_recurrences(store: Store, links: Sequence[Link], computed_date: str | 
         if stale:
             store.write(DELETE, {"rows": [{"from_key": a, "to_key": b} for a, b in sorted(stale)]})
         if rewrite:
-            rows_out = [
-                {
-                    "from_key": link.from_id,
-                    "to_key": link.to_id,
-                    "rule": link.rule,
-                    "days": link.days,
-                    "basis": list(link.basis),
-                    "explanation": link.explanation,
-                    "computed_date": computed,
-                    "computed_day": computed_day,
-                    "source_ids": [],
-                    "note": link.note,
-                }
-                for link in rewrite
-            ]
+            rows_out = [_link_row(link, computed, computed_day) for link in rewrite]
             store.upsert_relationships(rel, accident, accident, rows_out)
     return report
 
 
+def refresh_recurrences(store: Store, touching: set[str] | None = None, computed_date: str | None = None) -> ApplyReport:
+    """Derive the links by the default rules and store them: what loading runs so audits read current links.
+
+    `touching`: only re-derive the links of these accidents (the ones just added or changed).
+    """
+    return apply_recurrences(store, derive_recurrences(store, touching=touching), computed_date, touching)
+
+
 def _content(row: Row) -> tuple[Any, ...]:
     days = int(row["days"]) if row["days"] is not None else None
-    return (row["rule"], days, list(row["basis"] or []), row["explanation"], row["note"])
+    return (row["rule"], list(row["rules"] or []), days, list(row["basis"] or []), row["explanation"], row["note"])

@@ -140,6 +140,8 @@ class Schema:
     version: int
     labels: dict[str, Label]
     relationships: dict[str, RelType]
+    # label -> stored columns the saved audits filter on (a date property means its day ordinal)
+    indexes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     status_classes: dict[str, StatusClass] = field(default_factory=dict)
     value_names: dict[str, dict[str, tuple[str, str]]] = field(default_factory=dict)
 
@@ -268,6 +270,13 @@ def parse_schema(document: dict[str, Any]) -> Schema:
             derived=bool(spec.get("derived", False)),
             colour=str(spec.get("colour") or ""),
         )
+    indexes: dict[str, tuple[str, ...]] = {}
+    for name, props in (document.get("indexes") or {}).items():
+        label = labels.get(str(name))
+        by_name = label.properties if label else {}
+        indexes[str(name)] = tuple(
+            (by_name[p].day_name or p) if p in by_name else str(p) for p in (props or [])
+        )
     classes = {
         str(name): StatusClass(str(name), str(c["zh"]), str(c["en"]), str(c["colour"]))
         for name, c in (document.get("status_classes") or {}).items()
@@ -278,7 +287,7 @@ def parse_schema(document: dict[str, Any]) -> Schema:
     }
     return Schema(
         version=int(document.get("version", 1)), labels=labels, relationships=rels,
-        status_classes=classes, value_names=value_names,
+        status_classes=classes, value_names=value_names, indexes=indexes,
     )
 
 
@@ -322,6 +331,12 @@ def check_schema(schema: Schema) -> list[str]:
                     problems.append(f"{label.name}.{prop.name}: link to unknown type {prop.link.type}")
                 elif not rel.allows(label.name, prop.link.to):
                     problems.append(f"{label.name}.{prop.name}: {prop.link.type} does not allow {label.name}->{prop.link.to}")
+    for indexed, wanted in schema.indexes.items():
+        if indexed not in schema.labels:
+            problems.append(f"indexes: unknown label {indexed}")
+            continue
+        stored = {c for c, _ in schema.labels[indexed].stored_columns()}
+        problems.extend(f"indexes: {indexed}.{c} is not a stored column" for c in wanted if c not in stored)
     problems.extend(check_meaning(schema))
     for rel in schema.relationships.values():
         if not IDENTIFIER.match(rel.name):

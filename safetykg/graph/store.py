@@ -18,6 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from .bulkfiles import BulkFiles
 from .engines import EMBEDDED_FILE, embedded_dir, engine_for, redact_uri, server_address
 from .readonly import ReadOnlyViolation, assert_read_only
 from .schema import Label, RelType, Schema, load_schema
@@ -26,6 +27,10 @@ __all__ = ["ReadOnlyViolation", "assert_read_only"]  # re-exported: the check li
 
 Row = dict[str, Any]
 DEFAULT_BATCH_SIZE = 1000
+
+class BulkTargetNotEmpty(RuntimeError):
+    """A native bulk copy appends without merging, so it only runs into an empty graph."""
+
 
 def normalise_value(value: Any) -> Any:
     """Make engine results comparable: Ladybug sums are Decimal, Neo4j dates are neo4j.time types."""
@@ -108,6 +113,9 @@ class Store(ABC):
     """Engine-neutral graph access. Subclasses implement five primitives."""
 
     engine: str = "?"
+    # An engine that reads bulk files itself (`bulk_copy`) into an empty graph; others take the
+    # same files through batched UNWIND writes (`loaders/bulk.py`).
+    supports_bulk_copy: bool = False
 
     def __init__(self, schema: Schema | None = None, batch_size: int = DEFAULT_BATCH_SIZE) -> None:
         self.schema = schema or load_schema()
@@ -134,6 +142,10 @@ class Store(ABC):
 
     @abstractmethod
     def server_version(self) -> str: ...
+
+    def bulk_copy(self, files: BulkFiles) -> int:
+        """Copy a bulk directory with the engine's own loader; returns the rows copied."""
+        raise NotImplementedError(f"{self.engine} has no native bulk copy; use loaders.bulk.bulk_load")
 
     # --- shared behaviour -------------------------------------------------
     def __enter__(self) -> Store:

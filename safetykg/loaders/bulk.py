@@ -1,62 +1,83 @@
-"""The bulk path for national scale: engine-native bulk copy into an empty embedded graph.
+"""The bulk path for national scale: bulk files (chunked CSV) into a graph, then recurrence derived.
 
 Row-by-row MERGE is right for curated data (idempotent, validated); hundreds of thousands of
-accidents want LadybugDB's `COPY … FROM` a DataFrame instead (measured in bench/results.md).
-Neo4j takes the same rows through batched UNWIND writes, or — for a first import of a
-national graph — the `neo4j-admin database import` CSVs that `safetykg export --format csv` writes.
+accidents want the engine's own loader. A store that can (`store.supports_bulk_copy`, LadybugDB:
+`COPY … FROM` the files) copies them into an empty graph; any other (Neo4j through the driver)
+takes the same files in batched UNWIND writes, one transaction per batch. For a first national
+load into Neo4j, `tools/neo4j/neo4jctl import DIR` runs `neo4j-admin database import full` on the
+same files.
 """
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
 from typing import Any
 
-from ..graph.ladybug_store import LadybugStore
-from ..graph.store import Store
+from ..graph.bulkfiles import BulkFiles, BulkWriter, read_rows
+from ..graph.recurrence import ApplyReport, refresh_recurrences
+from ..graph.store import BulkTargetNotEmpty, Store
+
+__all__ = ["BulkTargetNotEmpty", "add_files", "bulk_load", "load_files", "load_rows"]
 
 NodeRows = dict[str, list[dict[str, Any]]]
 RelRows = dict[tuple[str, str, str], list[dict[str, Any]]]
 
 
-class BulkTargetNotEmpty(RuntimeError):
-    """COPY appends without checking keys, so it only runs into empty tables."""
+def load_files(store: Store, files: BulkFiles, batch_size: int | None = None, merge: bool = False) -> int:
+    """Load a bulk directory: native copy when the store has one, else batched UNWIND; rows written.
+
+    `merge`: always the UNWIND/MERGE path, so rows join a graph that is already loaded.
+    """
+    if store.supports_bulk_copy and not merge:
+        return store.bulk_copy(files)
+    files.check(store.schema)
+    schema = store.schema
+    size = batch_size or store.batch_size
+    for item in files.nodes:
+        assert item.label
+        for rows in read_rows(item, size):
+            store.upsert_nodes(schema.labels[item.label], rows)
+    for item in files.rels:
+        assert item.type and item.start and item.end
+        for rows in read_rows(item, size):
+            store.upsert_relationships(
+                schema.relationships[item.type], schema.labels[item.start], schema.labels[item.end], rows
+            )
+    return files.rows
+
+
+def load_rows(store: Store, nodes: NodeRows, rels: RelRows) -> int:
+    """In-memory rows (every stored column may be present) through the same files."""
+    with tempfile.TemporaryDirectory(prefix="safetykg-bulk-") as tmp:
+        writer = BulkWriter(store.schema, Path(tmp) / "files")
+        for label, rows in nodes.items():
+            for row in rows:
+                writer.node(label, row)
+        for (rtype, start, end), rows in rels.items():
+            for row in rows:
+                writer.rel(rtype, start, end, row["from_key"], row["to_key"], row)
+        return load_files(store, writer.close())
 
 
 def bulk_load(store: Store, nodes: NodeRows, rels: RelRows) -> int:
-    """Load pre-shaped rows (every stored column present); returns the number of rows written."""
-    if isinstance(store, LadybugStore):
-        return _copy_into_ladybug(store, nodes, rels)
-    schema = store.schema
-    # One transaction per batch, not one for the whole load: a national graph in a single Neo4j
-    # transaction exceeds the server's transaction memory limit. Re-running converges (MERGE).
-    for label, rows in nodes.items():
-        store.upsert_nodes(schema.labels[label], rows)
-    for (rtype, start, end), rows in rels.items():
-        store.upsert_relationships(schema.relationships[rtype], schema.labels[start], schema.labels[end], rows)
-    return sum(map(len, nodes.values())) + sum(map(len, rels.values()))
-
-
-def _copy_into_ladybug(store: LadybugStore, nodes: NodeRows, rels: RelRows) -> int:
-    import pandas as pd
-
-    schema = store.schema
-    for label in nodes:
-        existing = store.run(f"MATCH (n:{label}) RETURN count(n) AS c")[0]["c"]
-        if existing:
-            raise BulkTargetNotEmpty(f"{label} already holds {existing} nodes; bulk copy needs an empty graph")
-    written = 0
-    connection = store.connection
-    for label, rows in nodes.items():
-        columns = [c for c, _ in schema.labels[label].stored_columns()]
-        # Ladybug's COPY reads the DataFrame by its variable name in this frame
-        frame = pd.DataFrame([[row.get(c) for c in columns] for row in rows], columns=columns, dtype=object)  # noqa: F841
-        connection.execute(f"COPY {label} FROM frame")
-        written += len(rows)
-    for (rtype, start, end), rows in rels.items():
-        columns = [c for c, _ in schema.relationships[rtype].stored_columns()]
-        frame = pd.DataFrame(  # noqa: F841 - read by name by COPY
-            [[row["from_key"], row["to_key"], *(row.get(c) for c in columns)] for row in rows],
-            columns=["from", "to", *columns], dtype=object,
-        )
-        connection.execute(f"COPY {rtype} FROM frame (from='{start}', to='{end}')")
-        written += len(rows)
+    """Load in-memory rows and derive RECURRENCE_OF for them; returns the rows written."""
+    written = load_rows(store, nodes, rels)
+    derive_after_load(store)
     return written
+
+
+def add_files(store: Store, files: BulkFiles, batch_size: int | None = None) -> tuple[int, ApplyReport]:
+    """Incremental: merge a batch of files into a loaded graph and re-derive recurrence only for the
+    accidents in it (links between two old accidents are not re-examined: nothing about them changed)."""
+    written = load_files(store, files, batch_size, merge=True)
+    added = {
+        str(row["id"]) for item in files.nodes if item.label == "Accident" for rows in read_rows(item, 10_000)
+        for row in rows
+    }
+    return written, derive_after_load(store, added)
+
+
+def derive_after_load(store: Store, touching: set[str] | None = None) -> ApplyReport:
+    """What `safetykg load` does after loading: the recurrence audits read the derived links."""
+    return refresh_recurrences(store, touching)

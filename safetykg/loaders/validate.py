@@ -246,7 +246,7 @@ class Validator:
 
     def validate(self, records: Iterable[RawRecord]) -> Batch:
         batch = Batch()
-        records = list(records)
+        records = _reviewed(list(records), batch.errors)
         node_records = [r for r in records if r.section in ("sources", "nodes")]
         rel_records = [r for r in records if r.section == "relationships"]
         label_of: dict[str, str] = {}
@@ -478,6 +478,19 @@ def _guess_id(record: RawRecord) -> str | None:
         if isinstance(value, (str, int)) and value != "":
             return _shown(value).strip("'")
     return None
+
+
+def _reviewed(records: list[RawRecord], errors: list[LoadError]) -> list[RawRecord]:
+    """Extraction drafts carry review keys (`_fields`, …): undecided ones are errors, all are stripped."""
+    from .extract.gate import review_problems
+
+    out = []
+    for record in records:
+        clean, problems = review_problems(record.data)
+        for field_name, reason in problems:
+            errors.append(LoadError(record.file, record.index, record.section, _guess_id(record), field_name, reason))
+        out.append(record if clean is record.data else RawRecord(record.file, record.index, record.section, clean))
+    return out
 
 
 def _malformed(exc: BaseException) -> str:

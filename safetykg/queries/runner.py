@@ -150,10 +150,15 @@ class Audit:
 
 @dataclass
 class AuditResult:
+    """One run: `rows` is the requested page (all rows unless a limit was given), `total` all rows."""
+
     rows: list[dict[str, Any]]
     count: tuple[Any, Any] | None
     columns: list[str] = field(default_factory=list)
     params: dict[str, Any] = field(default_factory=dict)
+    total: int = 0
+    offset: int = 0
+    limit: int | None = None
 
 
 # ---------------------------------------------------------------------------- parsing
@@ -620,23 +625,75 @@ def _engine(store: Store) -> str:
     return str(getattr(store, "engine", ""))
 
 
+PAGE_OFFSET, PAGE_LIMIT = "page_offset", "page_limit"
+
+
+def _pageable(audit: Audit, query: str) -> bool:
+    """The engine can page this query itself: one RETURN with a total ORDER BY on returned columns."""
+    code = code_only(query)
+    if audit.order or re.search(_keyword("UNION"), code, re.IGNORECASE):
+        return False
+    if re.search(_keyword("SKIP") + "|" + _keyword("LIMIT"), code, re.IGNORECASE):
+        return False
+    return bool(query_order(query))
+
+
+def _blank_same_length(query: str) -> str:
+    """Strings and comments blanked with the same length, so positions in the result hold in `query`."""
+    return _STRINGS_AND_COMMENTS.sub(lambda m: " " * len(m.group(0)), query)
+
+
+def _total_query(query: str) -> str:
+    """The rows query counted: its last `RETURN … ORDER BY …` becomes `WITH … RETURN count(*)`."""
+    code = _blank_same_length(query)
+    start = list(re.finditer(_keyword("RETURN"), code, re.IGNORECASE))[-1]
+    order = re.search(_keyword(r"ORDER\s+BY"), code[start.end():], re.IGNORECASE)
+    end = start.end() + order.start() if order else len(query)
+    return f"{query[: start.start()]}WITH{query[start.end(): end].rstrip()}\nRETURN count(*) AS total"
+
+
 def run_audit(
-    store: Store, audit: Audit, params: Mapping[str, Any] | None = None, today: dt.date | None = None
+    store: Store,
+    audit: Audit,
+    params: Mapping[str, Any] | None = None,
+    today: dt.date | None = None,
+    limit: int | None = None,
+    offset: int = 0,
 ) -> AuditResult:
-    """Run the rows query (and the count query, if any) with the declared parameters."""
+    """Run the rows query (and the count query, if any) with the declared parameters.
+
+    Paging: `limit` rows from `offset` (in the audit's order), with `total` = every row. When the
+    rows query has one RETURN and a total ORDER BY, the engine pages it (`SKIP`/`LIMIT`) and counts
+    the total with the same query ending in `count(*)`, so a page of a large result never travels
+    whole; otherwise every row is fetched and sliced here.
+    """
+    if (limit is not None and limit < 0) or offset < 0:
+        raise AuditParamError("limit and offset must not be negative")
     resolved = resolve_params(audit, params, today)
     engine = _engine(store)
     rows_query = audit.query("rows", engine) or audit.rows_query
-    rows = store.run(rows_query, query_params(rows_query, resolved))
     order = audit.order or query_order(rows_query)
-    rows = sort_rows(rows, order)
+    args = query_params(rows_query, resolved)
+    if limit is not None and _pageable(audit, rows_query):
+        page_query = f"{rows_query}\nSKIP ${PAGE_OFFSET} LIMIT ${PAGE_LIMIT}"
+        rows = sort_rows(store.run(page_query, {**args, PAGE_OFFSET: offset, PAGE_LIMIT: limit}), order)
+        found = store.run(_total_query(rows_query), args)
+        total = int(found[0]["total"]) if found else 0
+    else:
+        rows = sort_rows(store.run(rows_query, args), order)
+        total = len(rows)
+        if limit is not None or offset:
+            rows = rows[offset : None if limit is None else offset + limit]
     count: tuple[Any, Any] | None = None
     count_query = audit.query("count", engine)
     if count_query:
         found = store.run(count_query, query_params(count_query, resolved))
         count = (found[0].get("x") or 0, found[0].get("y") or 0) if found else (0, 0)
     columns = list(rows[0].keys()) if rows else audit.columns
-    return AuditResult(rows=rows, count=count, columns=columns, params=display_params(resolved))
+    return AuditResult(
+        rows=rows, count=count, columns=columns, params=display_params(resolved), total=total, offset=offset,
+        limit=limit,
+    )
 
 
 def audit_subgraph(

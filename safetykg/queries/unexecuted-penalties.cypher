@@ -45,6 +45,8 @@ RETURN p.id AS penalty_id,
 ORDER BY days_open DESC, penalty_id
 
 // ---- subgraph
+// The rows' filter once; each penalty's edges come out as parts 0-4 of one UNWIND (the runner removes the
+// duplicates the OPTIONAL MATCHes multiply).
 MATCH (p:Penalty)
 WHERE (p.executed_day IS NULL OR p.executed_day > $as_of_day)
   AND NOT (coalesce(p.checked_status, '') = 'executed' AND coalesce(p.checked_day, $as_of_day + 1) <= $as_of_day)
@@ -53,57 +55,22 @@ WITH p,
      CASE WHEN p.checked_day IS NULL OR coalesce(p.recommended_day, p.decided_day) <= p.checked_day
           THEN coalesce(p.recommended_day, p.decided_day, p.checked_day) ELSE p.checked_day END AS since_day
 WHERE since_day <= $as_of_day AND $as_of_day - since_day >= $min_days
-MATCH (p)-[:ENFORCED_BY]->(d:Department)
-RETURN p.id AS src, 'Penalty' AS src_label, 'ENFORCED_BY' AS rel, d.id AS dst, 'Department' AS dst_label,
-       p.name AS src_name, d.name AS dst_name
-UNION ALL
-MATCH (p:Penalty)
-WHERE (p.executed_day IS NULL OR p.executed_day > $as_of_day)
-  AND NOT (coalesce(p.checked_status, '') = 'executed' AND coalesce(p.checked_day, $as_of_day + 1) <= $as_of_day)
-  AND NOT (coalesce(p.status, '') = 'executed' AND p.executed_day IS NULL)
-WITH p,
-     CASE WHEN p.checked_day IS NULL OR coalesce(p.recommended_day, p.decided_day) <= p.checked_day
-          THEN coalesce(p.recommended_day, p.decided_day, p.checked_day) ELSE p.checked_day END AS since_day
-WHERE since_day <= $as_of_day AND $as_of_day - since_day >= $min_days
-MATCH (p)-[:AGAINST]->(e:Enterprise)
-RETURN p.id AS src, 'Penalty' AS src_label, 'AGAINST' AS rel, e.id AS dst, 'Enterprise' AS dst_label,
-       p.name AS src_name, e.name AS dst_name
-UNION ALL
-MATCH (p:Penalty)
-WHERE (p.executed_day IS NULL OR p.executed_day > $as_of_day)
-  AND NOT (coalesce(p.checked_status, '') = 'executed' AND coalesce(p.checked_day, $as_of_day + 1) <= $as_of_day)
-  AND NOT (coalesce(p.status, '') = 'executed' AND p.executed_day IS NULL)
-WITH p,
-     CASE WHEN p.checked_day IS NULL OR coalesce(p.recommended_day, p.decided_day) <= p.checked_day
-          THEN coalesce(p.recommended_day, p.decided_day, p.checked_day) ELSE p.checked_day END AS since_day
-WHERE since_day <= $as_of_day AND $as_of_day - since_day >= $min_days
-MATCH (p)-[:AGAINST]->(x:Person)
-RETURN p.id AS src, 'Penalty' AS src_label, 'AGAINST' AS rel, x.id AS dst, 'Person' AS dst_label,
-       p.name AS src_name, x.name AS dst_name
-UNION ALL
-MATCH (p:Penalty)
-WHERE (p.executed_day IS NULL OR p.executed_day > $as_of_day)
-  AND NOT (coalesce(p.checked_status, '') = 'executed' AND coalesce(p.checked_day, $as_of_day + 1) <= $as_of_day)
-  AND NOT (coalesce(p.status, '') = 'executed' AND p.executed_day IS NULL)
-WITH p,
-     CASE WHEN p.checked_day IS NULL OR coalesce(p.recommended_day, p.decided_day) <= p.checked_day
-          THEN coalesce(p.recommended_day, p.decided_day, p.checked_day) ELSE p.checked_day END AS since_day
-WHERE since_day <= $as_of_day AND $as_of_day - since_day >= $min_days
-MATCH (a:Accident)-[:INVESTIGATED_BY]->(i:Investigation)-[:RECOMMENDS]->(p)
-RETURN i.id AS src, 'Investigation' AS src_label, 'RECOMMENDS' AS rel, p.id AS dst, 'Penalty' AS dst_label,
-       i.name AS src_name, p.name AS dst_name
-UNION ALL
-MATCH (p:Penalty)
-WHERE (p.executed_day IS NULL OR p.executed_day > $as_of_day)
-  AND NOT (coalesce(p.checked_status, '') = 'executed' AND coalesce(p.checked_day, $as_of_day + 1) <= $as_of_day)
-  AND NOT (coalesce(p.status, '') = 'executed' AND p.executed_day IS NULL)
-WITH p,
-     CASE WHEN p.checked_day IS NULL OR coalesce(p.recommended_day, p.decided_day) <= p.checked_day
-          THEN coalesce(p.recommended_day, p.decided_day, p.checked_day) ELSE p.checked_day END AS since_day
-WHERE since_day <= $as_of_day AND $as_of_day - since_day >= $min_days
-MATCH (a:Accident)-[:INVESTIGATED_BY]->(i:Investigation)-[:RECOMMENDS]->(p)
-RETURN a.id AS src, 'Accident' AS src_label, 'INVESTIGATED_BY' AS rel, i.id AS dst, 'Investigation' AS dst_label,
-       a.name AS src_name, i.name AS dst_name
+OPTIONAL MATCH (p)-[:ENFORCED_BY]->(d:Department)
+OPTIONAL MATCH (p)-[:AGAINST]->(e:Enterprise)
+OPTIONAL MATCH (p)-[:AGAINST]->(x:Person)
+OPTIONAL MATCH (a:Accident)-[:INVESTIGATED_BY]->(i:Investigation)-[:RECOMMENDS]->(p)
+UNWIND [0, 1, 2, 3, 4] AS part
+WITH p, d, e, x, a, i, part
+WHERE (part = 0 AND d IS NOT NULL) OR (part = 1 AND e IS NOT NULL) OR (part = 2 AND x IS NOT NULL)
+   OR (part >= 3 AND i IS NOT NULL)
+RETURN CASE part WHEN 3 THEN i.id WHEN 4 THEN a.id ELSE p.id END AS src,
+       CASE part WHEN 3 THEN 'Investigation' WHEN 4 THEN 'Accident' ELSE 'Penalty' END AS src_label,
+       CASE part WHEN 0 THEN 'ENFORCED_BY' WHEN 3 THEN 'RECOMMENDS' WHEN 4 THEN 'INVESTIGATED_BY' ELSE 'AGAINST' END AS rel,
+       CASE part WHEN 0 THEN d.id WHEN 1 THEN e.id WHEN 2 THEN x.id WHEN 3 THEN p.id ELSE i.id END AS dst,
+       CASE part WHEN 0 THEN 'Department' WHEN 1 THEN 'Enterprise' WHEN 2 THEN 'Person' WHEN 3 THEN 'Penalty'
+            ELSE 'Investigation' END AS dst_label,
+       CASE part WHEN 3 THEN i.name WHEN 4 THEN a.name ELSE p.name END AS src_name,
+       CASE part WHEN 0 THEN d.name WHEN 1 THEN e.name WHEN 2 THEN x.name WHEN 3 THEN p.name ELSE i.name END AS dst_name
 
 // ---- count
 MATCH (p:Penalty)

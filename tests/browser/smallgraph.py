@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from safetykg.graph.recurrence import refresh_recurrences
 from safetykg.graph.store import StoreConfig, open_store
 from safetykg.loaders.load import load_paths
 
@@ -104,4 +105,5 @@ def load_small(data_dir: Path) -> Path:
     path.write_text(json.dumps(records(), ensure_ascii=False), encoding="utf-8")
     with open_store(StoreConfig(data_dir=data_dir)) as store:
         load_paths(store, [path])
+        refresh_recurrences(store)  # as `safetykg load` does: the recurrence audits read the links
     return path

@@ -333,7 +333,7 @@ def test_search_opens_the_entity_page_and_its_network(server: str, page: Any):
 def test_quanzhou_page_shows_published_beside_named(server: str, page: Any):
     page.goto(f"{server}/entity?id=Accident:{QUANZHOU}")
     page.get_by_text("公布数与图中已列").wait_for(timeout=60_000)
-    line = page.get_by_text(re.compile(r"公职人员问责 49 · 图中已列 \d+")).first
+    line = page.get_by_text(re.compile(r"被追责问责的公职人员 49 · 图中已列 \d+")).first
     line.wait_for()
     assert "获刑 20 · 图中已列" in page.inner_text("body")
     wait_idle(page)
