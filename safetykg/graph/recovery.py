@@ -12,6 +12,7 @@ checkpoint. The file is kept (renamed, never deleted) and the user is told.
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 import time
@@ -19,11 +20,12 @@ from pathlib import Path
 
 import ladybug
 
-# Phrases LadybugDB uses when a WAL cannot be replayed.
-_CORRUPT_WAL = ("wal file is corrupted", "checksum verification failed", "corrupted wal", "wal record")
-# Room a load needs beyond its input: the WAL and the checkpoint copy pages (measured: ~3x input).
-LOAD_SPACE_FACTOR = 4
-LOAD_SPACE_MINIMUM = 32 * 1024 * 1024
+# Phrases LadybugDB uses when a WAL cannot be replayed (measured: a load on a full tmpfs leaves a WAL
+# cut mid-page: "Reading past the end of the file …/safetykg.lbug.wal"; others report a checksum).
+_CORRUPT_WAL = ("corrupted", "checksum verification failed", "reading past the end of the file")
+# Room a load needs: WAL, database pages and the checkpoint shadow (measured peak: 11x a 2.6 MB YAML input).
+LOAD_SPACE_FACTOR = 12
+LOAD_SPACE_MINIMUM = 8 * 1024 * 1024
 
 
 class StoreRecovered(UserWarning):
@@ -32,7 +34,7 @@ class StoreRecovered(UserWarning):
 
 def _is_corrupt_wal(exc: BaseException) -> bool:
     text = str(exc).lower()
-    return any(phrase in text for phrase in _CORRUPT_WAL)
+    return "wal" in text and any(phrase in text for phrase in _CORRUPT_WAL)
 
 
 def open_database(path: Path, read_only: bool) -> ladybug.Database:
@@ -70,7 +72,11 @@ def needed_bytes(inputs: list[Path]) -> int:
 
 
 def free_space_error(directory: Path, inputs: list[Path]) -> str | None:
-    """A message if the disk holding the store has less room than a load of these inputs needs."""
+    """A message if the disk holding the store has less room than a load of these inputs needs.
+
+    SAFETYKG_SPACE_CHECK=0 skips the check (the tests use it to fill a disk during a load)."""
+    if os.environ.get("SAFETYKG_SPACE_CHECK") == "0":
+        return None
     probe = directory
     while not probe.exists() and probe != probe.parent:
         probe = probe.parent
