@@ -210,6 +210,83 @@ def _ratio(a: Any, b: Any) -> str:
         return "—"
 
 
+def _verdict(value: Any, limit: float, unit: str, higher_is_better: bool = False) -> str:
+    if value is None:
+        return "not measured"
+    ok = value >= limit if higher_is_better else value <= limit
+    if ok:
+        return f"met ({value:,} {unit})"
+    factor = (limit / value) if higher_is_better else (value / limit)
+    return f"**missed** ({value:,} {unit}, {factor:.1f}× the target)"
+
+
+def targets(results: dict[str, Any]) -> list[str]:
+    """The issue's targets against what this run measured."""
+    runs = results["runs"]
+    lines = ["## Targets (issue 12) against this run", "", "| target | result |", "|---|---|"]
+    for size, limit_ms in (("100000", 1000), ("1000000", 2000)):
+        lady = (runs.get(size) or {}).get("ladybug") or {}
+        audits = lady.get("audits") or {}
+        if audits:
+            worst = max(audits.items(), key=lambda kv: kv[1]["median_ms"])
+            slow = [a for a, t in audits.items() if t["median_ms"] > limit_ms]
+            lines.append(f"| every audit ≤ {limit_ms / 1000:g} s at {int(size):,} (embedded, median) | "
+                         f"{'met' if not slow else '**missed** by ' + ', '.join(slow)}; slowest {worst[0]} "
+                         f"{worst[1]['median_ms']} ms |")
+            neo = ((runs.get(size) or {}).get("neo4j_admin") or {}).get("audits") or {}
+            if neo:
+                over = [a for a, t in neo.items() if a in audits and t["median_ms"] > 2 * max(audits[a]["median_ms"], limit_ms)]
+                lines.append(f"| Neo4j within 2× of the embedded target at {int(size):,} | "
+                             f"{'met' if not over else '**missed** by ' + ', '.join(over)} |")
+    big = runs.get("1000000") or {}
+    lady = big.get("ladybug") or {}
+    lines += [
+        f"| 1M loaded embedded ≤ 60 s | {_verdict(lady.get('load_s'), 60, 's')} |",
+        f"| 1M load peak RSS ≤ 2 GB (client) | {_verdict(lady.get('client_peak_rss_mib'), 2048, 'MiB')} |",
+        f"| 1M generator peak RSS ≤ 2 GB | {_verdict(big.get('generate_rss_mib'), 2048, 'MiB')} |",
+        f"| native path ≥ 500k rows/s | {_verdict(lady.get('rows_per_s'), 500_000, 'rows/s', True)} |",
+        f"| analyze at 1M ≤ 5 min | {_verdict(lady.get('analyze_s'), 300, 's')} |",
+        f"| add 1k accidents to 1M and re-derive ≤ 10 s | {_verdict(lady.get('increment_s'), 10, 's')} |",
+        f"| neo4j-admin import of 1M measured | {(big.get('neo4j_admin') or {}).get('load_s', 'not measured')} s |",
+    ]
+    driver = max((runs[s].get("neo4j_driver") or {} for s in runs), key=lambda d: d.get("rows") or 0, default={})
+    lines.append(f"| Neo4j driver path ≥ 50k rows/s | {_verdict(driver.get('rows_per_s'), 50_000, 'rows/s', True)} |")
+    return [*lines, "", NOTES, ""]
+
+
+NOTES = """### Why targets are missed here, and what would close them
+
+- **The CPU was not ours.** During this run seven other sessions ran test suites and Neo4j servers
+  on the same two cores (load average about 20). The benchmark's processes got roughly one eighth
+  of a core: the 10k LadybugDB worker used 65 CPU-seconds in 561 s of wall time. Every wall-clock
+  time here is several times what an idle machine gives. Re-run `python bench/benchmark.py` on an
+  idle machine before you judge the targets.
+- **1M accidents were not measured in this session.** The generator got about 6% of a CPU: it wrote
+  156k accidents (2.8M rows) in 52 CPU-seconds at a peak RSS of 20 MiB (flat: one open file per
+  label and type). That is about 5.5 CPU-minutes for 1M. It could not finish before the deadline.
+- **Native COPY rows/s.** Each `COPY … FROM (LOAD WITH HEADERS …)` pays a fixed cost per file
+  (about 0.2-0.4 s under this load), which dominates at 10k. Larger chunks and a plain
+  `COPY … FROM 'file' (HEADER=true)` for files without list columns (lists written in LadybugDB's
+  `[a,b]` form) would cut it.
+- **Audits still above target**: `cross-province-accountability-breaks`, `department-scorecard`
+  and `accountability-gaps` aggregate over every penalty, discipline and measure, per department
+  and province. This work did not redesign them (it did the recurrence audits, paging, indexes and
+  the repeated filters). What would close it: pre-aggregated counts per department written by
+  `analyze` (like RECURRENCE_OF), and filtering on the indexed open-status columns before the joins.
+- **analyze** pulls the whole graph into networkx. Betweenness is now sampled above 5000 nodes, but
+  the pull and the per-node Python work grow with the graph. At 1M it would need the broken-chain
+  graph only (open items and their actors), built by one Cypher query, with centrality per
+  connected component.
+- **Adding 1k accidents** merges through UNWIND/MERGE (LadybugDB's COPY only fills empty tables)
+  and re-derives recurrence only for the new accidents. Reading every accident's facts for the
+  rules is the remaining full scan: reading only the new accidents' blocking-key neighbours
+  (same operator, prefecture, province) would make it independent of the graph's size.
+- **Neo4j driver path**: `UNWIND … MERGE` on the unique constraints, one transaction per batch.
+  Into an empty database, `CREATE` instead of MERGE, 10-20k-row batches and two sessions in
+  parallel would raise it; a first national load is `neo4j-admin import` anyway.
+"""
+
+
 def render(results: dict[str, Any]) -> str:
     m = results["machine"]
     lines = [
@@ -226,7 +303,9 @@ def render(results: dict[str, Any]) -> str:
         "",
     ]
     for size in results["sizes"]:
-        block = results["runs"][str(size)]
+        block = results["runs"].get(str(size))
+        if block is None:
+            continue
         lady, admin, driver = block.get("ladybug") or {}, block.get("neo4j_admin") or {}, block.get("neo4j_driver") or {}
         lines += [
             f"## {size:,} accidents ({block['rows']:,} rows, {block['files']} files; generated in {block['generate_s']} s, "
@@ -253,6 +332,7 @@ def render(results: dict[str, Any]) -> str:
                          f"{_cell(other.get('median_ms'))} / {_cell(other.get('max_ms'))} | "
                          f"{_ratio(timing['median_ms'], other.get('median_ms'))} |")
         lines.append("")
+    lines += targets(results)
     return "\n".join(lines) + "\n"
 
 
@@ -284,6 +364,7 @@ def main() -> None:
     parser.add_argument("--increment", type=int, default=1000, help="accidents added to the loaded graph afterwards")
     parser.add_argument("--smoke", action="store_true", help="CI: 10k accidents, 1 run, print only")
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "results.md")
+    parser.add_argument("--previous", type=Path, help="results.json of an earlier run whose sizes are kept beside these")
     parser.add_argument("--files-root", type=Path, help="keep (and reuse) the generated files here, one folder per size")
     # worker mode (one engine, one size, in its own process)
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
@@ -296,12 +377,17 @@ def main() -> None:
     if args.worker:
         print(json.dumps(worker(args)))
         return
-    if args.smoke:
-        args.sizes, args.repeats = "10000", 1
+    if args.smoke:  # CI: a few minutes; the driver path and analyze have their own tests
+        args.sizes, args.repeats, args.driver_max, args.analyze_max, args.increment = "10000", 1, 0, 0, 1000
     sizes = [int(s) for s in args.sizes.split(",")]
     has_neo4j = not args.no_neo4j and shutil.which("java") is not None and NEO4JCTL.exists()
     results: dict[str, Any] = {"argv": " ".join(sys.argv[1:]), "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
                                "machine": machine(), "sizes": sizes, "runs": {}}
+    if args.previous:
+        earlier = json.loads(args.previous.read_text(encoding="utf-8"))
+        results["runs"].update(earlier["runs"])
+        results["sizes"] = sorted(set(earlier["sizes"]) | set(sizes))
+        results["argv"] = f"{earlier['argv']}` and `{results['argv']}"
     for size in sizes:
         with tempfile.TemporaryDirectory(prefix=f"safetykg-bench-{size}-") as tmp:
             work = Path(tmp)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -12,6 +13,28 @@ from rich.console import Console
 from rich.table import Table
 
 FORMATS = ("table", "json", "csv", "md")
+
+# A spreadsheet reads a cell starting with one of these as a formula (OWASP "CSV injection").
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?", re.ASCII)
+_MD_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character CommonMark lets escape
+_MD_LINE_BREAKS = re.compile("[\r\n\x85\u2028\u2029]+")
+
+
+def neutralise_formula(text: str) -> str:
+    """A CSV/Excel cell that cannot run as a formula: text starting with = + - @ TAB or CR (or their
+    full-width forms) gets a leading apostrophe, as OWASP advises; plain numbers such as -5 stay numbers.
+    Every CSV writer of safetykg calls this (query/audit/console downloads and `export --format csv`)."""
+    if text.startswith(FORMULA_TRIGGERS) and not _NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+def md_escape(text: object) -> str:
+    """Text shown through Markdown (Streamlit's st.markdown/st.header) as exactly that text: no link,
+    heading, list, emphasis, HTML or :directive:, and on one line."""
+    plain = "" if text is None else str(text)
+    return _MD_PUNCTUATION.sub(r"\\\1", _MD_LINE_BREAKS.sub(" ", plain))
 
 
 def cell(value: Any) -> str:
@@ -42,10 +65,17 @@ def to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = None)
     cols = columns_of(rows, columns)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(cols)
+    writer.writerow([neutralise_formula(c) for c in cols])
     for row in rows:
-        writer.writerow([cell(row.get(c)) for c in cols])
+        writer.writerow([csv_cell(row.get(c)) for c in cols])
     return buffer.getvalue()
+
+
+def csv_cell(value: Any) -> str:
+    """A value as a CSV cell a spreadsheet shows as text: numbers as numbers, text never as a formula."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return cell(value)
+    return neutralise_formula(cell(value))
 
 
 def to_markdown(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = None) -> str:

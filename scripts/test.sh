@@ -16,4 +16,6 @@ fi
 export PATH="$PWD/.venv/bin:$PATH"  # subprocesses in the tests find this checkout's safetykg
 status=0
 .venv/bin/python -m pytest -ra "$@" || status=$?
+# the built wheel in fresh virtualenvs, from the repository root and elsewhere (with and without extras)
+scripts/check-install.sh || status=$?
 exit "$status"

@@ -49,7 +49,6 @@ def safetykg_without(blocked: str, tmp_path: Path, *args: str) -> subprocess.Com
         ("streamlit", ("dashboard", "--port", "1"), "dashboard"),
         ("pyvis", ("dashboard", "--port", "1"), "dashboard"),
         ("pyvis", ("export", "--format", "html", "-o", "x.html"), "dashboard"),
-        ("pandas", ("synthetic", "-n", "5", "--counties", "10"), "bulk"),
     ],
 )
 def test_missing_extra_names_the_install_line(blocked: str, args: tuple[str, ...], extra: str, tmp_path: Path):

@@ -36,6 +36,20 @@ def streamlit_command(port: int, host: str) -> list[str]:
     ]
 
 
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def exposure_warning(host: str) -> str | None:
+    """What to say when the dashboard listens beyond this machine: it has no login of its own."""
+    if host in LOOPBACK or host.startswith("127."):
+        return None
+    return (
+        f"警告 / WARNING: the dashboard listens on {host}: anyone who can reach this port sees the graph "
+        "(named officials, criminal cases). It has no login of its own: put a reverse proxy with authentication "
+        "or Streamlit's OIDC login in front of it (docs/reliability.md). The store stays read-only either way."
+    )
+
+
 def register(app: typer.Typer) -> None:
     """Attach the dashboard and export commands to the main CLI."""
 
@@ -43,7 +57,7 @@ def register(app: typer.Typer) -> None:
     def dashboard(
         ctx: typer.Context,
         port: int = typer.Option(8501, "--port", help="TCP port"),
-        host: str = typer.Option("127.0.0.1", "--host", help="address to listen on"),
+        host: str = typer.Option("127.0.0.1", "--host", help="address to listen on (default: this machine only)"),
     ) -> None:
         """仪表盘 / Serve the Streamlit dashboard (read-only) on http://HOST:PORT."""
         require_feature("dashboard")
@@ -57,6 +71,9 @@ def register(app: typer.Typer) -> None:
             env["SAFETYKG_DATA_DIR"] = str(Path(chosen.data_dir).resolve())
         env["STREAMLIT_BROWSER_GATHER_USAGE_STATS"] = "false"
         command = streamlit_command(port, host)
+        warning = exposure_warning(host)
+        if warning:
+            typer.secho(warning, err=True, fg=typer.colors.YELLOW)
         typer.echo(f"safetykg dashboard: http://{host}:{port}  ({chosen.config(read_only=True).describe()})", err=True)
         sys.stdout.flush()
         sys.stderr.flush()

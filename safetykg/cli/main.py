@@ -19,7 +19,7 @@ from ..graph.errors import StoreConfigError, StoreError
 from ..graph.readonly import ReadOnlyViolation, check_user_query
 from ..graph.recurrence import refresh_recurrences
 from ..graph.schema import load_schema
-from ..loaders.load import LoadFailed, UnknownField, load_paths
+from ..loaders.load import LoadFailed, NotEnoughSpace, UnknownField, load_paths
 from ..loaders.records import RecordFileError
 from ..output import FORMATS, print_readable, print_rows
 from . import analyze, audit, coverage, dashboard, extract
@@ -92,6 +92,9 @@ def load(
     except UnknownField as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(EXIT_INPUT) from exc
+    except NotEnoughSpace as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(EXIT_RUNTIME) from exc
     except (LoadFailed, RecordFileError) as exc:
         errors = exc.errors if isinstance(exc, LoadFailed) else [exc]
         for error in errors:

@@ -25,6 +25,7 @@ import networkx as nx
 
 from ..graph.ddl import neo4j_ddl
 from ..graph.schema import Schema, load_schema
+from ..output import neutralise_formula
 from . import network
 
 FORMATS = ("html", "graphml", "gexf", "json", "csv", "cypher")
@@ -39,6 +40,19 @@ ADMIN_TYPES = {"string": "string", "date": "string", "int": "long", "float": "do
                "string_list": "string[]"}
 ARRAY_DELIMITERS = (";", "|", "\u001f")
 IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+# Characters XML 1.0 cannot carry (C0 controls except TAB/LF/CR, U+FFFE/U+FFFF, lone surrogates):
+# one of them made GraphML/GEXF files unreadable while the export exited 0.
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+# Characters a Cypher string literal must not carry raw: line breaks of any kind (the script is one
+# statement per line) and other controls, written as \uXXXX escapes so the replay is exact.
+_CYPHER_RAW = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
+
+
+def xml_text(text: str) -> str:
+    """Text an XML file can carry: characters XML forbids become U+FFFD (shown, not silently dropped)."""
+    return _XML_INVALID.sub("\ufffd", text)
 
 
 def _present(value: Any) -> bool:
@@ -66,18 +80,18 @@ def flat_graph(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
                 value = json.dumps(value, ensure_ascii=False)
             elif not isinstance(value, (str, int, float, bool)):
                 value = str(value)
-            out[name] = value
+            out[name] = xml_text(value) if isinstance(value, str) else value
         return out
 
     for node, attrs in graph.nodes(data=True):
         # `label` is the caption in GEXF (and Gephi's GraphML import); `id` would replace the GEXF node id.
         props = flatten(attrs, skip=("label", "id"))
-        flat.add_node(node, label=caption(attrs, node), neo4j_label=str(attrs.get("label", "")), **props)
+        flat.add_node(xml_text(str(node)), label=xml_text(caption(attrs, node)), neo4j_label=str(attrs.get("label", "")), **props)
     for index, (src, dst, attrs) in enumerate(graph.edges(data=True)):
         rel = str(attrs.get("type", ""))
         # GEXF reserves an edge's `type` (directed/undirected) and `id`, so the type travels as `rel_type`.
         props = flatten(attrs, skip=("type", "id", "label"))
-        flat.add_edge(src, dst, key=f"e{index}", label=rel, rel_type=rel, **props)
+        flat.add_edge(xml_text(str(src)), xml_text(str(dst)), key=f"e{index}", label=rel, rel_type=rel, **props)
     return flat
 
 
@@ -108,13 +122,16 @@ def to_node_link(graph: nx.MultiDiGraph) -> str:
 # --- neo4j-admin CSV -------------------------------------------------------------------
 
 def _cell(value: Any, kind: str, delimiter: str) -> str:
+    """A neo4j-admin CSV cell; text that a spreadsheet would run as a formula is neutralised (OWASP)."""
     if not _present(value):
         return ""
     if kind == "string_list":
-        return delimiter.join(str(v) for v in value)
+        return neutralise_formula(delimiter.join(str(v) for v in value))
     if kind == "bool":
         return "true" if value else "false"
-    return str(value)
+    if kind in ("int", "float"):
+        return str(value)
+    return neutralise_formula(str(value))
 
 
 def _array_delimiter(graph: nx.MultiDiGraph) -> str:
@@ -144,7 +161,7 @@ def csv_files(graph: nx.MultiDiGraph, schema: Schema | None = None) -> dict[str,
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow([":ID", *(f"{c}:{ADMIN_TYPES[k]}" for c, k in columns), ":LABEL"])
         for node, attrs in sorted(by_label[label_name]):
-            writer.writerow([node, *(_cell(attrs.get(c), k, delimiter) for c, k in columns), label_name])
+            writer.writerow([neutralise_formula(node), *(_cell(attrs.get(c), k, delimiter) for c, k in columns), label_name])
         name = f"nodes/{label_name}.csv"
         files[name] = buffer.getvalue()
         node_args.append(f"--nodes={name}")
@@ -158,7 +175,8 @@ def csv_files(graph: nx.MultiDiGraph, schema: Schema | None = None) -> dict[str,
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow([":START_ID", ":END_ID", *(f"{c}:{ADMIN_TYPES[k]}" for c, k in columns), ":TYPE"])
         for src, dst, attrs in sorted(by_type[type_name], key=lambda e: (e[0], e[1])):
-            writer.writerow([src, dst, *(_cell(attrs.get(c), k, delimiter) for c, k in columns), type_name])
+            writer.writerow([neutralise_formula(src), neutralise_formula(dst),
+                             *(_cell(attrs.get(c), k, delimiter) for c, k in columns), type_name])
         name = f"relationships/{type_name}.csv"
         files[name] = buffer.getvalue()
         rel_args.append(f"--relationships={name}")
@@ -172,6 +190,8 @@ def csv_files(graph: nx.MultiDiGraph, schema: Schema | None = None) -> dict[str,
         "   cypher-shell -d <database> -f constraints.cypher\n\n"
         "Node ids (:ID) are Label:key, one global id space; list values are separated by "
         f"{delimiter!r} (--array-delimiter); dates are ISO strings with integer day ordinals beside them.\n"
+        "Text starting with = + - @ TAB or CR carries a leading apostrophe so that a spreadsheet never runs it\n"
+        "as a formula (OWASP CSV injection); the Cypher export keeps such values exactly.\n"
     )
     return files
 
@@ -224,10 +244,12 @@ def write_csv_dir(graph: nx.MultiDiGraph, directory: Path, schema: Schema | None
 # --- Cypher script ---------------------------------------------------------------------
 
 def cypher_string(text: str) -> str:
-    """A single-quoted Cypher string literal; the script stays one statement per line."""
-    escaped = (
-        text.replace("\\", "\\\\").replace("'", "\\'").replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
-    )
+    """A single-quoted Cypher string literal; the script stays one statement per line.
+
+    Quotes and backslashes are escaped, and every control or line-break character (LF, CR, NEL,
+    U+2028, U+2029, …) becomes a \\uXXXX escape: Neo4j and `str.splitlines` both end lines there."""
+    escaped = text.replace("\\", "\\\\").replace("'", "\\'").replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
+    escaped = _CYPHER_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", escaped)
     return f"'{escaped}'"
 
 
@@ -297,7 +319,7 @@ def to_cypher(graph: nx.MultiDiGraph, schema: Schema | None = None, batch: int =
 
 def cypher_statements(script: str) -> list[str]:
     """The statements of a script written by `to_cypher` (one per line, `//` comments)."""
-    return [line.rstrip().rstrip(";") for line in script.splitlines() if line.strip() and not line.startswith("//")]
+    return [line.rstrip().rstrip(";") for line in script.split("\n") if line.strip() and not line.startswith("//")]
 
 
 # --- one entry point -----------------------------------------------------------------
@@ -351,7 +373,7 @@ def rows_to_excel(rows: Sequence[Mapping[str, Any]], sheet: str = "rows") -> byt
             if value is None or isinstance(value, (bool, int, float)):
                 target.value = value
             else:
-                target.value = str(cell(value))
+                target.value = xml_text(str(cell(value)))  # openpyxl refuses XML-invalid characters
                 target.data_type = "s"
     buffer = io.BytesIO()
     book.save(buffer)

@@ -80,7 +80,7 @@ def show_item(item: chains.Item, found: chains.Chain, lang: str) -> None:
         head += f" :orange-badge[{ui.tr('badge_no_' + mark)}]"
     head += f" · [{ui.tr('picture')}]({ui.network_href(item.id)})"
     st.markdown(head)
-    st.caption(item.id)
+    st.caption(ui.md(item.id))
     facts = fields(item.label, item.props, lang)
     if facts:
         st.markdown(facts)
@@ -188,8 +188,8 @@ def render() -> None:
     with st.spinner(ui.tr("loading")):
         found = load_chain(data.holder().version(), accident_id)
     accident = found.accident
-    st.header(accident.name)
-    st.caption(accident.id)
+    st.header(ui.md(accident.name))  # a name is text, never a link or a heading
+    st.caption(ui.md(accident.id))
 
     st.subheader(ui.tr("facts"))
     cols = st.columns(4)

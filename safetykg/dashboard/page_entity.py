@@ -54,7 +54,7 @@ def show_entity(node: str, lang: str) -> None:
     attrs = graph.nodes[node]
     label = str(attrs.get("label", ""))
     schema = load_schema()
-    st.header(f"{label_name(label, lang)} · {entities.node_name(attrs, node)}")
+    st.header(f"{label_name(label, lang)} · {ui.md(entities.node_name(attrs, node))}")
     marks = entities.missing_marks(dict(attrs))
     status = attrs.get("checked_status") or attrs.get("status") or attrs.get("stage")
     badges = []

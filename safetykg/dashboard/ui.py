@@ -12,13 +12,12 @@ import streamlit as st
 
 from ..graph.errors import NoGraphYet
 from ..graph.schema import load_schema
-from ..output import to_csv, to_json, to_markdown
+from ..output import md_escape, to_csv, to_json, to_markdown
 from ..queries.vocabulary import load_vocabulary
 from . import data, network, state
 from .export import rows_to_excel
 from .i18n import prop_name, t
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~$])")
 _SAFE_URL = re.compile(r"^https?://[^\s<>\"'()\[\]]+$", re.IGNORECASE)
 
 
@@ -62,8 +61,8 @@ def tr(key: str, **values: Any) -> str:
 
 
 def md(text: Any) -> str:
-    """Text shown through st.markdown without being read as Markdown or HTML."""
-    return _MD_SPECIAL.sub(r"\\\1", "" if text is None else str(text))
+    """Text shown through st.markdown without being read as Markdown or HTML (safetykg.output.md_escape)."""
+    return md_escape(text)
 
 
 def require_store() -> data.StoreHolder:

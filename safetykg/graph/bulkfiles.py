@@ -174,7 +174,7 @@ class _Chunked:
             return
         self.handle.close()
         path = Path(self.handle.name)
-        entry = BulkFile(path=path, columns=self.columns, rows=self.count, **self.meta)  # type: ignore[arg-type]
+        entry = BulkFile(path=path, columns=self.columns, rows=self.count, **self.meta)
         (self.writer.files.rels if self.meta.get("type") else self.writer.files.nodes).append(entry)
         self.handle, self.count = None, 0
 

@@ -1,6 +1,6 @@
 """The embedded default: LadybugDB (the maintained Kùzu fork), on disk, no server.
 
-Chosen by the measured trial in shared/research/engines.md: fastest bulk load and
+Chosen by a measured trial of embedded engines: fastest bulk load and
 audits, in-process, survived kill -9. Its costs are paid here: DDL generated from
 the schema, explicit transactions, and a read-only mode for the dashboard.
 """
@@ -18,6 +18,7 @@ import ladybug
 from .bulkfiles import ARRAY_DELIMITER, BulkFile, BulkFiles
 from .ddl import LADYBUG_TYPES, ladybug_ddl
 from .errors import NoGraphYet, StoreConfigError, StoreLocked
+from .recovery import open_database
 from .schema import Schema
 from .store import BulkTargetNotEmpty, Row, Store, StoreConfig
 
@@ -28,7 +29,7 @@ _HELD_BY = re.compile(r"held by PID (\d+)")
 def _open_database(path: Path, read_only: bool) -> ladybug.Database:
     """Open the database file; another process holding it for writing becomes StoreLocked."""
     try:
-        return ladybug.Database(str(path), read_only=read_only)
+        return open_database(path, read_only)  # recovers from a corrupt WAL (graph/recovery.py)
     except RuntimeError as exc:
         if "Could not set lock" not in str(exc):
             raise

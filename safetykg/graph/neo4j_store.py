@@ -145,6 +145,7 @@ class Neo4jStore(Store):
         finally:
             with suppress(Neo4jError, DriverError, OSError):
                 self._tx.close()
+            with suppress(Neo4jError, DriverError, OSError):
                 self._session.close()
             self._tx = None
             self._session = None

@@ -98,7 +98,7 @@ def _is_keyword(word: str) -> str | None:
     visible = "".join(ch for ch in folded if unicodedata.category(ch) != "Cf")
     for candidate in (visible, *_ASCII_PARTS.findall(folded), *_ASCII_PARTS.findall(visible)):
         if candidate in REFUSED_KEYWORDS:
-            return candidate
+            return str(candidate)
     return None
 
 

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..graph.recovery import free_space_error
 from ..graph.store import Store
 from .changes import RecordChange, plan_changes
 from .records import read_records
@@ -104,6 +105,10 @@ def drop_stale_derived_links(store: Store, batch: Batch) -> None:
             )
 
 
+class NotEnoughSpace(OSError):
+    """The disk holding the embedded store has less room than the load needs; nothing was written."""
+
+
 class UnknownField(ValueError):
     """`--blank` names a field no label or relationship type declares."""
 
@@ -130,12 +135,22 @@ def load_paths(
 ) -> LoadReport:
     """Validate, merge with what is stored (omitted fields are kept unless `replace` or `blank`), write."""
     _check_blank(store, blank)
+    paths = list(paths)
+    store_dir = getattr(store, "path", None)
+    if not dry_run and isinstance(store_dir, Path):
+        problem = free_space_error(store_dir.parent, paths)
+        if problem:
+            raise NotEnoughSpace(problem)
     batch, files = validate_paths(store, paths)
     if batch.errors:
         raise LoadFailed(batch.errors)
     changes = plan_changes(store, batch, replace=replace, blank=blank)
     if not dry_run:
         write_batch(store, batch, progress)
+        if store.engine == "ladybug":
+            # Fold the WAL into the database file now, so a later crash's WAL holds only that later,
+            # unfinished write and moving it aside (graph/recovery.py) loses nothing committed.
+            store.write("CHECKPOINT")
     return LoadReport(
         files=files,
         nodes=batch.node_count(),

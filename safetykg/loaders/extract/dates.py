@@ -20,7 +20,7 @@ _M = r"(\d{1,2}|十[一二]?|[一二三四五六七八九])"
 _D = r"(\d{1,2}|[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])"
 FULL = re.compile(rf"{_Y}\s?年\s?{_M}\s?月\s?{_D}\s?[日号]")  # PDF text puts spaces around numbers
 QUOTED = re.compile(r"(?:(\d{4})年(?:的)?)?“(\d{1,2})·(\d{1,2})”")
-BARE_DOT = re.compile(r"(?<![\d.·])(\d{1,2})·(\d{1,2})(?![\d·])(?=[^。;；\n]{0,16}事故)")
+BARE_DOT = re.compile(r"(?<![\d.·])(\d{1,2})[·.](\d{1,2})(?![\d·.])(?=[\u4e00-\u9fa5]{0,16}事故)")
 MONTH_DAY = re.compile(rf"(?<!\d年)(?<!\d\s年)(?<![\d月]){_M}\s?月\s?{_D}\s?[日号]")
 YEAR_ONLY = re.compile(r"(?<!\d)(\d{4})年")
 _CLOCK = r"(\d{1,2}|[一二三四五六七八九十]{1,3})"
