@@ -86,7 +86,7 @@ def show_entity(node: str, lang: str) -> None:
             lines = []
             for member in group.members:
                 line = f"- {ui.entity_link(member.node, member.name)} · [{ui.tr('picture')}]({ui.network_href(member.node)})"
-                extra = [f"{prop_name(group.rel, k, lang)}: {ui.md(v)}" for k, v in member.props.items()
+                extra = [f"{prop_name(group.rel, k, lang)}: {ui.md(ui.value_text(group.rel, k, v))}" for k, v in member.props.items()
                          if k not in ("source_ids", "note", "type") and v not in (None, "", [])]
                 missing = entities.missing_marks(dict(graph.nodes[member.node]))
                 if extra:
