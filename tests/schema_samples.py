@@ -28,7 +28,7 @@ def sample_value(prop: Property, label: str) -> Any:
         return f"{prop.link.to.upper()}-1"
     if prop.pattern == "^[0-9]{6}$":
         return "220700"
-    if prop.pattern == "^[0-9]{2}:[0-9]{2}$":
+    if prop.name == "time":
         return "05:30"
     if prop.pattern == "^[0-9A-Z]{18}$":
         return "91220700MA00000000"
