@@ -12,6 +12,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 
+from ...graph.recurrence import severity_of as derived_severity
 from .dates import DateMention
 from .fields import Extracted
 from .numbers import NUMBER, to_int, wan
@@ -73,13 +74,8 @@ class Mention:
 
 
 def severity_of(deaths: int) -> str:
-    if deaths >= 30:
-        return "特别重大"
-    if deaths >= 10:
-        return "重大"
-    if deaths >= 3:
-        return "较大"
-    return "一般"
+    """The grade a death toll implies: the one rule the recurrence analysis also uses."""
+    return derived_severity(None, deaths) or "一般"
 
 
 def _is_anchor(norm: str, date: DateMention, sentence_end: int) -> bool:
@@ -128,12 +124,7 @@ def _name(norm: str, text: str, mention: Mention) -> tuple[int, int, str] | None
     quote = norm.index("“", date.start) if "“" in norm[date.start:date.end] else date.start
     start = quote if date.year is None or date.year_basis != "stated" else date.start
     # walk back over the place or enterprise that prefixes the name
-    back = start
-    while back > 0 and start - back < 24:
-        head = norm[max(0, back - 5):back]
-        if NAME_STOP.match(norm[back - 1]) or head.endswith(("造成", "发生", "其中", "接连", "以及")) or re.search(r"\d{4}年$", head):
-            break
-        back -= 1
+    back = _prefix_start(norm, start)
     year_prefix = re.compile(r"\d{4}年")
     literal = text[back:end]
     value = year_prefix.sub("", norm[back:end], count=1) if date.form == "quoted" else norm[back:end]
