@@ -35,3 +35,7 @@ class StoreLocked(StoreError):
 
 class NoGraphYet(StoreError, FileNotFoundError):
     """A read-only open of an embedded graph that was never built: run `safetykg load data/` first."""
+
+
+class PartialBulkLoad(StoreError):
+    """A bulk copy into this embedded graph was interrupted: what it holds is a fragment, not a graph to read."""

@@ -7,7 +7,9 @@ the schema, explicit transactions, and a read-only mode for the dashboard.
 
 from __future__ import annotations
 
+import os
 import re
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -17,7 +19,7 @@ import ladybug
 
 from .bulkfiles import ARRAY_DELIMITER, BulkFile, BulkFiles
 from .ddl import LADYBUG_TYPES, ladybug_ddl
-from .errors import NoGraphYet, StoreConfigError, StoreLocked
+from .errors import NoGraphYet, PartialBulkLoad, StoreConfigError, StoreLocked
 from .recovery import open_database
 from .schema import Schema
 from .store import BulkTargetNotEmpty, Row, Store, StoreConfig
@@ -72,6 +74,12 @@ class LadybugStore(Store):
         if self.read_only and not self.path.exists():
             raise NoGraphYet(
                 f"没有找到图数据库 / no graph at {self.path}: run `safetykg load data/` first"
+            )
+        if self.read_only and self._bulk_marker().exists():
+            raise PartialBulkLoad(
+                f"图数据库是一次中断的批量导入 / the graph at {self.path} is an interrupted bulk load "
+                f"({self._bulk_marker().read_text(encoding='utf-8').strip()}): rerun the bulk load "
+                "(`safetykg synthetic …`, it starts over) or `safetykg reset --yes`"
             )
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._db = _open_database(self.path, self.read_only)
@@ -135,15 +143,29 @@ class LadybugStore(Store):
         Only into empty tables (COPY appends and refuses duplicate keys rather than merging).
         """
         files.check(self.schema)
+        marker = self._bulk_marker()
+        if marker.exists():  # a killed bulk copy left a fragment: start over rather than refuse or add to it
+            self.clear()
         for label in {item.label for item in files.nodes}:
             existing = self._execute(f"MATCH (n:{label}) RETURN count(n) AS c", {})[0]["c"]
             if existing:
                 raise BulkTargetNotEmpty(f"{label} already holds {existing} nodes; bulk copy needs an empty graph")
+        # COPY commits table by table: the marker says "fragment" until the last table is in and checkpointed
+        marker.write_text(f"pid {os.getpid()}, {time.strftime('%Y-%m-%d %H:%M:%S')}", encoding="utf-8")
         for item in files.nodes:
             self._conn.execute(f"COPY {item.label} FROM ({_load_subquery(item)})")
         for item in files.rels:
             self._conn.execute(f"COPY {item.type} FROM ({_load_subquery(item)}) (from='{item.start}', to='{item.end}')")
+        self._conn.execute("CHECKPOINT")
+        marker.unlink()
         return files.rows
+
+    def clear(self) -> None:
+        super().clear()
+        self._bulk_marker().unlink(missing_ok=True)  # an emptied graph is no longer a fragment
+
+    def _bulk_marker(self) -> Path:
+        return self.path.with_name(self.path.name + ".bulk-incomplete")
 
     def server_version(self) -> str:
         return f"LadybugDB {getattr(ladybug, '__version__', '?')}"
