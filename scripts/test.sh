@@ -16,6 +16,9 @@ fi
 export PATH="$PWD/.venv/bin:$PATH"  # subprocesses in the tests find this checkout's safetykg
 status=0
 .venv/bin/python -m pytest -ra "$@" || status=$?
+# the benchmark at 10k accidents on the embedded engine as a smoke run: numbers printed, nothing asserted
+# (the full three sizes on both engines run from bench/, see docs/scale.md)
+.venv/bin/python bench/benchmark.py --smoke --no-neo4j || status=$?
 # the built wheel in fresh virtualenvs, from the repository root and elsewhere (with and without extras)
 scripts/check-install.sh || status=$?
 exit "$status"
