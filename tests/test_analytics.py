@@ -382,6 +382,8 @@ def test_cli_analyze(engine: str, tmp_path: Path, request: pytest.FixtureRequest
 # --- the shipped data ----------------------------------------------------------------
 
 SHIPPED_LINKS = [
+    # 攸县“5·7” -> 郴州苏仙区 2017-04-03: two major accidents in 湖南 within 34 days (found once 郴州 was dated)
+    ("ACC-2017-0507-hunan", "ACC-UNDATED-chenzhou", "province_short_interval", 34),
     # 太原“10·1” -> 襄汾“8·29”: two major accidents in 山西 within 33 days (the notice's example)
     ("ACC-2020-1001-taiyuan", "ACC-2020-0829-xiangfen", "province_short_interval", 33),
     # 松原“10·4” -> 松原“4·15”: 货车载人 road accidents in the same prefecture 172 days apart
@@ -401,10 +403,11 @@ def test_shipped_data_links(store: Store):
     assert taiyuan.basis == ("同省:山西省", "事故等级:重大")
     assert taiyuan.explanation == "2020-10-01 太原市迎泽区事故与2020-08-29 临汾市襄汾县事故同在山西省、均为重大事故，相隔33天。"
     report = apply_recurrences(store, links, computed_date="2026-11-29")
-    assert report.created == 2
+    assert report.created == 3
     assert not apply_recurrences(store, derive_recurrences(store), computed_date="2026-11-30").changed
     result = analyze_graph(pull_graph(store), "2026-11-29")
     assert {c.id: c.accidents for c in result.clusters} == {
         "RC-ACC-2020-0415-songyuan": ["ACC-2020-0415-songyuan", "ACC-2020-1004-songyuan"],
         "RC-ACC-2020-0829-xiangfen": ["ACC-2020-0829-xiangfen", "ACC-2020-1001-taiyuan"],
+        "RC-ACC-UNDATED-chenzhou": ["ACC-UNDATED-chenzhou", "ACC-2017-0507-hunan"],
     }
