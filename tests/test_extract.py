@@ -135,7 +135,7 @@ def test_extract_review_load_surfaces_the_stated_recurrence_without_duplicates(t
     (tmp_path / "notice.txt").write_text(
         "标题: 测试通报(端到端)\n网址: https://example.invalid/e2e\n日期: 2020-12-01\n\n"
         "2020年4月15日，吉林松原一辆货车违法载人发生交通事故，造成12人死亡；10月4日，松原再次发生货车载人重大交通事故，造成18人死亡。"
-        "2020年3月2日，陕西渭南一辆客车翻坠，造成5人死亡；4月6日，渭南再次发生客车翻坠事故，造成7人死亡。"
+        "2020年3月2日，陕西渭南一辆货车违法载人发生交通事故，造成5人死亡；4月6日，渭南再次发生货车载人交通事故，造成7人死亡。"
         "天津港“8·12”瑞海公司危险品仓库特别重大火灾爆炸事故的整改仍未到位。\n", encoding="utf-8")
     extracted = _cli("extract", "notice.txt", "-o", "draft.yaml", cwd=tmp_path, env_dir=graph)
     assert extracted.returncode == 0, extracted.stderr
@@ -145,7 +145,10 @@ def test_extract_review_load_surfaces_the_stated_recurrence_without_duplicates(t
     assert {"ACC-2020-0415-songyuan", "ACC-2020-1004-songyuan", "ACC-2015-0812-tianjin"} <= matched
     refused = _cli("load", "draft.yaml", cwd=tmp_path, env_dir=graph)
     assert refused.returncode == 2 and "pending" in refused.stderr
-    reviewed = _cli("review", "draft.yaml", "--accept-above", "0.9", "--reject-rest", "-o", "reviewed.yaml", cwd=tmp_path, env_dir=graph)
+    # the reviewer accepts the sure fields, then the mechanism tags the recurrence rule needs (drafted at 0.7)
+    reviewed = _cli("review", "draft.yaml", "--accept-above", "0.9", "--accept", "ACC-2020-0302-610500/mechanisms",
+                    "--accept", "ACC-2020-0406-610500/mechanisms", "--reject-rest", "-o", "reviewed.yaml",
+                    cwd=tmp_path, env_dir=graph)
     assert reviewed.returncode == 0, reviewed.stderr
     result = _cli("load", "reviewed.yaml", cwd=tmp_path, env_dir=graph)
     assert result.returncode == 0, result.stderr
