@@ -238,9 +238,7 @@ def parse_schema(document: dict[str, Any]) -> Schema:
     assert isinstance(common_specs, dict)
     labels: dict[str, Label] = {}
     for name, spec in (document.get("labels") or {}).items():
-        props = {k: _property(k, v) for k, v in spec["properties"].items()}
-        for k, v in common_specs.items():
-            props.setdefault(k, _property(k, v))
+        props = _with_common(spec.get("properties"), common_specs)
         labels[name] = Label(
             name=name,
             zh=spec["zh"],
@@ -257,9 +255,7 @@ def parse_schema(document: dict[str, Any]) -> Schema:
         )
     rels: dict[str, RelType] = {}
     for name, spec in (document.get("relationships") or {}).items():
-        props = {k: _property(k, v) for k, v in (spec.get("properties") or {}).items()}
-        for k, v in common_specs.items():
-            props.setdefault(k, _property(k, v))
+        props = _with_common(spec.get("properties"), common_specs)
         rels[name] = RelType(
             name=name,
             zh=spec["zh"],
@@ -400,3 +396,11 @@ def _check_property(where: str, prop: Property) -> list[str]:
     if prop.enum and prop.type != "string":
         problems.append(f"{where}: enum only on strings")
     return problems
+
+
+def _with_common(specs: dict[str, Any] | None, common_specs: dict[str, Any]) -> dict[str, Property]:
+    """A label's or relationship type's own properties, then the common ones (source_ids, note) it does not redefine."""
+    props = {k: _property(k, v) for k, v in (specs or {}).items()}
+    for k, v in common_specs.items():
+        props.setdefault(k, _property(k, v))
+    return props
