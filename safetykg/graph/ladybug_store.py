@@ -28,10 +28,10 @@ StoreMissing = NoGraphYet  # the name this module used before the store layer ha
 _HELD_BY = re.compile(r"held by PID (\d+)")
 
 
-def _open_database(path: Path, read_only: bool) -> ladybug.Database:
+def _open_database(path: Path, read_only: bool, buffer_pool_mib: int) -> ladybug.Database:
     """Open the database file; another process holding it for writing becomes StoreLocked."""
     try:
-        return open_database(path, read_only)  # recovers from a corrupt WAL (graph/recovery.py)
+        return open_database(path, read_only, buffer_pool_mib * 2**20)  # recovers from a corrupt WAL (graph/recovery.py)
     except RuntimeError as exc:
         if "Could not set lock" not in str(exc):
             raise
@@ -82,7 +82,7 @@ class LadybugStore(Store):
                 "(`safetykg synthetic …`, it starts over) or `safetykg reset --yes`"
             )
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = _open_database(self.path, self.read_only)
+        self._db = _open_database(self.path, self.read_only, config.buffer_pool_mib)
         self._conn = ladybug.Connection(self._db)
         self._in_tx = False
         if not self.read_only:
@@ -110,6 +110,13 @@ class LadybugStore(Store):
 
     def _read(self, query: str, params: Mapping[str, Any]) -> list[Row]:
         return self._execute(query, params)
+
+    def _iter_read(self, query: str, params: Mapping[str, Any]) -> Iterator[Row]:
+        result = self._conn.execute(query, dict(params))
+        last = result[-1] if isinstance(result, list) else result
+        columns = last.get_column_names()
+        while last.has_next():
+            yield dict(zip(columns, last.get_next(), strict=True))
 
     def _write(self, query: str, params: Mapping[str, Any]) -> list[Row]:
         return self._execute(query, params)

@@ -37,10 +37,13 @@ def _is_corrupt_wal(exc: BaseException) -> bool:
     return "wal" in text and any(phrase in text for phrase in _CORRUPT_WAL)
 
 
-def open_database(path: Path, read_only: bool) -> ladybug.Database:
-    """Open the database; if its WAL is corrupt, move the WAL aside, reopen, and say so on stderr."""
+def open_database(path: Path, read_only: bool, buffer_pool_bytes: int = 0) -> ladybug.Database:
+    """Open the database; if its WAL is corrupt, move the WAL aside, reopen, and say so on stderr.
+
+    `buffer_pool_bytes` caps the engine's page cache (0: LadybugDB's default, most of the RAM).
+    """
     try:
-        return ladybug.Database(str(path), read_only=read_only)
+        return ladybug.Database(str(path), read_only=read_only, buffer_pool_size=buffer_pool_bytes)
     except RuntimeError as exc:
         wal = Path(f"{path}.wal")
         if not (_is_corrupt_wal(exc) and wal.exists()):
@@ -48,7 +51,7 @@ def open_database(path: Path, read_only: bool) -> ladybug.Database:
         aside = wal.with_name(f"{wal.name}.corrupt-{time.strftime('%Y%m%dT%H%M%S')}")
         wal.rename(aside)
         try:
-            database = ladybug.Database(str(path), read_only=read_only)
+            database = ladybug.Database(str(path), read_only=read_only, buffer_pool_size=buffer_pool_bytes)
         except RuntimeError:
             aside.rename(wal)  # it was not the WAL: leave everything as found
             raise

@@ -80,7 +80,7 @@ class Place:
     level: str
 
 
-@dataclass
+@dataclass(slots=True)
 class AccidentFacts:
     """What the rules compare, read from the graph."""
 
@@ -348,11 +348,14 @@ ACCIDENTS = (
     "MATCH (a:Accident) RETURN a.id AS id, a.name AS name, a.date AS date, a.day AS day, a.kind AS kind, "
     "a.mechanisms AS mechanisms, a.severity AS severity, a.deaths AS deaths ORDER BY id"
 )
-PLACES = (
-    "MATCH (a:Accident)-[:OCCURRED_IN]->(r:Region)-[:PART_OF*0..2]->(u:Region) "
-    "RETURN a.id AS id, r.adcode AS place, u.adcode AS adcode, u.name AS name, u.level AS level "
-    "ORDER BY id, adcode"
+# Places: the gazetteer (a few thousand units) is read once and each accident's recorded unit walked up
+# in Python — the same units as OCCURRED_IN->(r)-[:PART_OF*0..2]->(u), without one row per accident
+# and ancestor (three million rows at national scale).
+REGIONS = (
+    "MATCH (r:Region) OPTIONAL MATCH (r)-[:PART_OF]->(p:Region) "
+    "RETURN r.adcode AS adcode, r.name AS name, r.level AS level, p.adcode AS parent ORDER BY adcode, parent"
 )
+PLACES = "MATCH (a:Accident)-[:OCCURRED_IN]->(r:Region) RETURN a.id AS id, r.adcode AS place ORDER BY id, place"
 ENTERPRISES = (
     "MATCH (e:Enterprise)-[:RESPONSIBLE_FOR]->(a:Accident) "
     "RETURN a.id AS accident, e.id AS id, e.name AS name ORDER BY accident, id"
@@ -363,9 +366,29 @@ OPERATORS = (
 )
 
 
+def read_regions(store: Store) -> tuple[dict[str, Place], dict[str, list[str]]]:
+    """Every Region as a Place, and each one's PART_OF parents."""
+    units: dict[str, Place] = {}
+    parents: dict[str, list[str]] = defaultdict(list)
+    for row in store.iter_rows(REGIONS):
+        units[row["adcode"]] = Place(row["adcode"], row["name"], row["level"])
+        if row["parent"] is not None:
+            parents[row["adcode"]].append(row["parent"])
+    return units, parents
+
+
+def _up_to_two_levels(adcode: str, parents: dict[str, list[str]]) -> list[str]:
+    """The unit and its ancestors one and two PART_OF steps up (one entry per path, as a graph walk)."""
+    found = [adcode]
+    for parent in parents.get(adcode, ()):
+        found.append(parent)
+        found += parents.get(parent, [])
+    return found
+
+
 def read_accidents(store: Store) -> list[AccidentFacts]:
     facts: dict[str, AccidentFacts] = {}
-    for row in store.run(ACCIDENTS):
+    for row in store.iter_rows(ACCIDENTS):
         date = row["date"] or None
         day = row["day"] if row["day"] is not None else (day_of(date) if date else None)
         mechanisms = tuple(str(t).strip() for t in (row["mechanisms"] or []) if str(t).strip())
@@ -374,22 +397,27 @@ def read_accidents(store: Store) -> list[AccidentFacts]:
             id=row["id"], name=row["name"] or row["id"], date=date, day=day, kind=row["kind"] or None,
             mechanisms=mechanisms, severity=severity_of(row["severity"], deaths), deaths=deaths,
         )
-    for row in store.run(PLACES):
-        acc = facts.get(row["id"])
-        if acc is None:
-            continue
-        place = Place(row["adcode"], row["name"], row["level"])
-        if row["adcode"] == row["place"]:
-            acc.place = place
-        if place.level == "prefecture":
-            acc.prefecture = place
-        elif place.level == "province":
-            acc.province = place
+    units, parents = read_regions(store)
+    recorded: dict[str, list[str]] = defaultdict(list)
+    for row in store.iter_rows(PLACES):
+        if row["id"] in facts:
+            recorded[row["id"]].append(row["place"])
+    for accident_id, places in recorded.items():
+        acc = facts[accident_id]
+        reached = sorted((u, place) for place in places for u in _up_to_two_levels(place, parents))
+        for adcode, place in reached:  # in adcode order, as the graph walk returned them
+            unit = units[adcode]
+            if adcode == place:
+                acc.place = unit
+            if unit.level == "prefecture":
+                acc.prefecture = unit
+            elif unit.level == "province":
+                acc.province = unit
     for query, prefix in ((ENTERPRISES, "同一责任企业"), (OPERATORS, "同一经营者")):
-        for row in store.run(query):
-            acc = facts.get(row["accident"])
-            if acc is not None:
-                acc.operators[row["id"]] = f"{prefix}:{row['name']}"
+        for row in store.iter_rows(query):
+            operated = facts.get(row["accident"])
+            if operated is not None:
+                operated.operators[row["id"]] = f"{prefix}:{row['name']}"
     return list(facts.values())
 
 

@@ -27,6 +27,12 @@ __all__ = ["ReadOnlyViolation", "assert_read_only"]  # re-exported: the check li
 
 Row = dict[str, Any]
 DEFAULT_BATCH_SIZE = 1000
+DEFAULT_BUFFER_POOL_MIB = 1024
+
+
+def _buffer_pool_mib() -> int:
+    """SAFETYKG_BUFFER_POOL_MIB, else the default: read when a config is made, so tests and runs can set it."""
+    return int(os.environ.get("SAFETYKG_BUFFER_POOL_MIB") or DEFAULT_BUFFER_POOL_MIB)
 
 class BulkTargetNotEmpty(RuntimeError):
     """A native bulk copy appends without merging, so it only runs into an empty graph."""
@@ -59,6 +65,9 @@ class StoreConfig:
     database: str | None = None
     read_only: bool = False
     batch_size: int = DEFAULT_BATCH_SIZE
+    # the embedded engine's page cache: LadybugDB would take most of the RAM; a cap keeps a national
+    # graph's load and audits inside a laptop's memory (pages beyond it are evicted and re-read)
+    buffer_pool_mib: int = field(default_factory=_buffer_pool_mib)
 
     def __post_init__(self) -> None:
         """Settle the address once: an embedded URI becomes `data_dir`, a server URI gives up its user name.
@@ -159,6 +168,16 @@ class Store(ABC):
         assert_read_only(query)
         rows = self._read(query, dict(params or {}))
         return [{k: normalise_value(v) for k, v in row.items()} for row in rows]
+
+    def iter_rows(self, query: str, params: Mapping[str, Any] | None = None) -> Iterator[Row]:
+        """A read-only query's rows one at a time, for results too large to hold as one list
+        (a national graph's accidents); engines that can stream override `_iter_read`."""
+        assert_read_only(query)
+        for row in self._iter_read(query, dict(params or {})):
+            yield {k: normalise_value(v) for k, v in row.items()}
+
+    def _iter_read(self, query: str, params: Mapping[str, Any]) -> Iterator[Row]:
+        yield from self._read(query, params)
 
     def write(self, query: str, params: Mapping[str, Any] | None = None) -> list[Row]:
         rows = self._write(query, dict(params or {}))

@@ -7,7 +7,11 @@ time, so generating 1M accidents needs no more memory than generating 1k. Shape:
   counties with their PART_OF links); accidents fall on counties;
 - kinds and sectors in plausible (not statistical) proportions, road traffic the most common;
   severity from a death toll skewed to small accidents (一般 ≫ 较大 ≫ 重大 ≫ 特别重大);
-- a mechanism tag on about one accident in six (most records carry none), drawn per kind;
+- mechanism tags where an investigation report would state one: on most 较大 and larger accidents
+  (60%) and on few 一般 ones (5%, whose records rarely say why), drawn per kind, generic tags
+  (火灾, 爆炸 …) on about a third of them. The rate matters beyond realism: the province-level
+  recurrence rule pairs every two accidents with a shared tag within a year, so the number of
+  RECURRENCE_OF links grows with the square of the tagged accidents per province;
 - enterprises with several accidents (one accident in seven is at an enterprise that had one before);
 - per accident an investigation with penalties, discipline (较大 and above), a criminal case
   (some), and rectification measures, each with dated stages and broken chains at set rates
@@ -47,7 +51,9 @@ KINDS: tuple[tuple[str, int, str, tuple[str, ...]], ...] = (
     ("其他", 6, "其他", ("设备缺陷",)),
 )
 GENERIC_TAGS = ("火灾", "爆炸", "坍塌", "中毒")
-TAG_RATE = 0.16
+TAG_RATE = {"一般": 0.05}  # share of accidents with a mechanism tag, by severity
+TAG_RATE_LARGER = 0.6     # 较大, 重大, 特别重大
+GENERIC_TAG_SHARE = 0.35  # of the tagged, the share whose tag is generic
 REPEAT_ENTERPRISE_RATE = 0.15
 PENALTY_OUTCOMES = (("executed", 80), ("decided", 8), ("recommended", 5), ("not_executed", 5), ("unenforceable", 2))
 DISCIPLINE_OUTCOMES = (("executed", 85), ("decided", 7), ("recommended", 5), ("not_executed", 3))
@@ -169,10 +175,11 @@ def emit(schema: Schema, sink: Sink, accidents: int, seed: int = 7, gazetteer: P
         day = START + rng.randrange(YEARS * 365)
         kind = _pick(rng, kinds)
         sector, specific = spec[kind]
-        roll = rng.random()
-        mechanisms = [rng.choice(specific)] if roll < TAG_RATE else ([rng.choice(GENERIC_TAGS)] if roll < 0.3 else [])
         deaths = min(int(rng.paretovariate(2.2)) - 1, 60)
         severity = "特别重大" if deaths >= 30 else "重大" if deaths >= 10 else "较大" if deaths >= 3 else "一般"
+        mechanisms: list[str] = []
+        if rng.random() < TAG_RATE.get(severity, TAG_RATE_LARGER):
+            mechanisms = [rng.choice(GENERIC_TAGS if rng.random() < GENERIC_TAG_SHARE else specific)]
         acc = f"ACC-{batch}{i:07d}"
         out.node("Accident", id=acc, name=f"合成事故{i}", date=_iso(day), kind=kind, severity=severity, deaths=deaths,
                  mechanisms=mechanisms or None, adcode=county.adcode, place=county.name)
