@@ -14,11 +14,21 @@ fi
 .venv/bin/ruff check safetykg tests bench
 .venv/bin/mypy safetykg
 export PATH="$PWD/.venv/bin:$PATH"  # subprocesses in the tests find this checkout's safetykg
+# The Neo4j jars once, before two test workers would each fetch them (tests/conftest.py starts the servers).
+if command -v java >/dev/null && command -v mvn >/dev/null; then
+    tools/neo4j/neo4jctl fetch >/dev/null || echo "warning: neo4jctl fetch failed; Neo4j tests will say why" >&2
+fi
 status=0
-.venv/bin/python -m pytest -ra "$@" || status=$?
+# the built wheel in fresh virtualenvs, from the repository root and elsewhere (with and without extras):
+# mostly waiting on installs, so it runs beside the tests and its log is printed after them
+install_log="$(mktemp)"
+scripts/check-install.sh >"$install_log" 2>&1 &
+install_pid=$!
+# two workers (PYTEST_WORKERS), one test file at a time each: servers and browsers wait a lot
+.venv/bin/python -m pytest -ra -n "${PYTEST_WORKERS:-2}" --dist loadfile "$@" || status=$?
 # the benchmark at 10k accidents on the embedded engine as a smoke run: numbers printed, nothing asserted
 # (the full three sizes on both engines run from bench/, see docs/scale.md)
 .venv/bin/python bench/benchmark.py --smoke --no-neo4j || status=$?
-# the built wheel in fresh virtualenvs, from the repository root and elsewhere (with and without extras)
-scripts/check-install.sh || status=$?
+wait "$install_pid" || status=$?
+cat "$install_log"; rm -f "$install_log"
 exit "$status"

@@ -99,16 +99,30 @@ SERVERS_UNDER_TEST: list[str] = []
 
 
 @pytest.fixture(scope="session")
-def neo4j_version(neo4j_uri: str) -> str:
+def neo4j_version(neo4j_uri: str, tmp_path_factory: pytest.TempPathFactory) -> str:
     with open_store(StoreConfig(uri=neo4j_uri)) as store:
         version = store.server_version()
     SERVERS_UNDER_TEST.append(f"{version} at {neo4j_uri}")
+    with _servers_file(tmp_path_factory.getbasetemp()).open("a", encoding="utf-8") as noted:
+        noted.write(f"{version} at {neo4j_uri}\n")
     return version
 
 
-def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """Name the Neo4j server the engine-parity tests ran against, so the CI log shows it."""
-    for server in SERVERS_UNDER_TEST:
+def _servers_file(basetemp: Path) -> Path:
+    """Where a session notes its Neo4j server: under pytest-xdist each worker's basetemp sits inside the
+    controller's, so the workers write one level up and the controller reads its own basetemp."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    return (basetemp.parent if worker else basetemp) / f"neo4j-under-test-{worker or 'main'}.txt"
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
+    """Name the Neo4j servers the engine-parity tests ran against (every xdist worker's), so the CI log shows them."""
+    servers = list(SERVERS_UNDER_TEST)
+    factory = getattr(config, "_tmp_path_factory", None)
+    if factory is not None and not os.environ.get("PYTEST_XDIST_WORKER"):
+        for noted in sorted(factory.getbasetemp().glob("neo4j-under-test-gw*.txt")):
+            servers += noted.read_text(encoding="utf-8").splitlines()
+    for server in dict.fromkeys(servers):
         terminalreporter.write_line(f"[safetykg] Neo4j under test: {server}")
 
 
