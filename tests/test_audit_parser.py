@@ -12,7 +12,6 @@ import pytest
 from safetykg.graph.store import ReadOnlyViolation
 from safetykg.queries.report import diff_snapshots, snapshot
 from safetykg.queries.runner import (
-    ALL_ROWS,
     SEVERITIES,
     Audit,
     AuditError,
@@ -30,6 +29,7 @@ from safetykg.queries.runner import (
     resolve_params,
     run_audit,
     sort_rows,
+    unpaged,
 )
 
 AUDIT_IDS = {
@@ -205,7 +205,7 @@ def test_audit_type_is_what_the_dashboard_reads():
 EARLY = HEADER + """// param: as_of date today d
 // row_key: id
 MATCH (a:Accident) WHERE a.day <= $as_of_day
-WITH a ORDER BY a.id SKIP $page_offset LIMIT $page_limit
+WITH a ORDER BY a.id SKIP $page_offset LIMIT $page_limit  // page
 OPTIONAL MATCH (a)-[:OCCURRED_IN]->(r:Region)
 RETURN a.id AS id, collect(r.name) AS places
 ORDER BY id
@@ -231,15 +231,20 @@ class FakeStore:
 def test_total_section_and_early_paging_are_parsed_and_checked():
     audit = parse_audit(EARLY)
     assert pages_itself(audit.rows_query)
+    assert unpaged(audit.rows_query) == audit.rows_query.replace(
+        "WITH a ORDER BY a.id SKIP $page_offset LIMIT $page_limit  // page\n", ""
+    )
     assert audit.total_query and audit.query("total") == audit.total_query
     assert audit.columns == ["id", "places"]
     with pytest.raises(AuditError, match="needs a '// ---- total' section"):
         parse_audit(EARLY.split("// ---- total")[0])
     with pytest.raises(AuditError, match="total query must return one column"):
         parse_audit(EARLY.replace("count(a) AS total", "count(a) AS n"))
-    with pytest.raises(AuditError, match="uses both"):
+    with pytest.raises(AuditError, match="use both"):
         parse_audit(EARLY.replace("SKIP $page_offset ", ""))
-    with pytest.raises(AuditError, match="may only page the rows query"):
+    with pytest.raises(AuditError, match="used only on '// page' lines"):
+        parse_audit(EARLY.replace("  // page", ""))
+    with pytest.raises(AuditError, match="only the rows query may page itself"):
         parse_audit(EARLY.replace("RETURN count(a) AS total", "RETURN count(a) AS total SKIP $page_offset LIMIT $page_limit"))
     with pytest.raises(AuditError, match="reserved for paging"):
         parse_audit(EARLY.replace("// row_key: id", "// param: page_limit int 5 d\n// row_key: id"))
@@ -253,8 +258,8 @@ def test_early_paged_audit_gets_the_page_and_counts_with_its_total_section():
     store = FakeStore(rows)
     every = run_audit(store, audit, {"as_of": D})  # type: ignore[arg-type]
     assert [r["id"] for r in every.rows] == ["A1", "A2"] and every.total == 2
-    assert len(store.calls) == 1 and store.calls[0][1]["page_offset"] == 0
-    assert store.calls[0][1]["page_limit"] == ALL_ROWS
+    assert [c[0] for c in store.calls] == [unpaged(audit.rows_query)]  # every row: the page lines dropped
+    assert store.calls[0][1] == {"as_of_day": 18535}
     store = FakeStore(rows)
     page = run_audit(store, audit, {"as_of": D}, limit=2, offset=2)  # type: ignore[arg-type]
     assert (page.total, page.offset, page.limit) == (7, 2, 2)

@@ -39,8 +39,10 @@ query with one RETURN and a total ORDER BY on returned columns is paged by the e
 `total` section when there is one. A rows query may instead page itself early, before costly
 enrichment (OPTIONAL MATCH, collect): it writes `ORDER BY … SKIP $page_offset LIMIT $page_limit`
 in a WITH whose order is the rows' order, total (ties broken by the row key), and it must have a
-`total` section. The runner passes the page, or offset 0 and an unbounded limit for all rows;
-`$page_offset` / `$page_limit` are reserved for this and used nowhere else.
+`total` section. The lines of that paging step end in the comment `// page`; for every row the
+runner drops them, so the query without them must be valid and give the same rows (the paging
+tests compare the two). `$page_offset` / `$page_limit` are reserved for this and used only on
+`// page` lines.
 
 A per-engine variant `<id>.neo4j.cypher` / `<id>.ladybug.cypher` beside the audit replaces
 its sections on that engine; it holds sections only (its header lines are comments) and
@@ -71,7 +73,6 @@ COUNT_COLUMNS = ("x", "y")
 SECTIONS = ("subgraph", "count", "total")
 PAGE_OFFSET, PAGE_LIMIT = "page_offset", "page_limit"
 PAGE_PARAMS = (PAGE_OFFSET, PAGE_LIMIT)
-ALL_ROWS = 2**62  # `$page_limit` when every row is wanted: larger than any result, within a signed 64-bit LIMIT
 EPOCH = dt.date(1970, 1, 1)
 
 _HEADER_LINE = re.compile(r"^//\s?([a-z_]+):\s*(.*)$")
@@ -79,6 +80,7 @@ _CONTINUATION = re.compile(r"^//\s{2,}(\S.*)$")
 _SECTION = re.compile(r"^//\s*-{2,}\s*([a-z]+)\s*$")
 _PARAM_REF = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 _STRINGS_AND_COMMENTS = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|//[^\n]*|/\*.*?\*/", re.DOTALL)
+_PAGE_LINE = re.compile(r"//\s*page\s*$")
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _AUDIT_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -390,10 +392,16 @@ def _check_query(query: str, section: str, where: str) -> None:
     if section == "total" and return_columns(query) != ["total"]:
         raise AuditError(f"{where}: total query must return one column, total")
     paging = referenced_params(query) & set(PAGE_PARAMS)
-    if paging and section != "rows":
-        raise AuditError(f"{where}: ${' and $'.join(sorted(paging))} may only page the rows query")
-    if paging and len(paging) != len(PAGE_PARAMS):
-        raise AuditError(f"{where}: a rows query that pages itself uses both $page_offset and $page_limit")
+    if (paging or pages_itself(query)) and section != "rows":
+        raise AuditError(f"{where}: only the rows query may page itself ($page_offset, '// page' lines)")
+    if pages_itself(query):
+        page_lines = "\n".join(line for line in query.splitlines() if _PAGE_LINE.search(line))
+        if referenced_params(page_lines) != referenced_params(page_lines) | set(PAGE_PARAMS):
+            raise AuditError(f"{where}: the '// page' lines use both $page_offset and $page_limit")
+        if referenced_params(unpaged(query)) & set(PAGE_PARAMS):
+            raise AuditError(f"{where}: $page_offset / $page_limit are used only on '// page' lines")
+    elif paging:
+        raise AuditError(f"{where}: $page_offset / $page_limit are used only on '// page' lines")
 
 
 def _allowed_names(params: Sequence[AuditParam]) -> set[str]:
@@ -659,8 +667,13 @@ def _engine(store: Store) -> str:
 
 
 def pages_itself(query: str) -> bool:
-    """The rows query pages early (`SKIP $page_offset LIMIT $page_limit` before its enrichment)."""
-    return bool(referenced_params(query) & set(PAGE_PARAMS))
+    """The rows query pages early: lines ending in `// page` (with `SKIP $page_offset LIMIT $page_limit`)."""
+    return any(_PAGE_LINE.search(line) for line in query.splitlines())
+
+
+def unpaged(query: str) -> str:
+    """The rows query for every row: its `// page` lines dropped."""
+    return "\n".join(line for line in query.splitlines() if not _PAGE_LINE.search(line))
 
 
 def _pageable(audit: Audit, query: str) -> bool:
@@ -711,8 +724,8 @@ def run_audit(
     order = audit.order or query_order(rows_query)
     args = query_params(rows_query, resolved)
     total_query = audit.query("total", engine)
-    if pages_itself(rows_query):
-        page = {PAGE_OFFSET: offset, PAGE_LIMIT: ALL_ROWS if limit is None else limit}
+    if limit is not None and pages_itself(rows_query):
+        page = {PAGE_OFFSET: offset, PAGE_LIMIT: limit}
         rows = sort_rows(store.run(rows_query, {**args, **page}), order)
         known = _page_total(rows, offset, limit)
         total = known if known is not None else _run_total(store, total_query or "", resolved)
@@ -728,7 +741,8 @@ def run_audit(
             found = store.run(_total_query(rows_query), args)
             total = int(found[0]["total"]) if found else 0
     else:
-        rows = sort_rows(store.run(rows_query, args), order)
+        every = unpaged(rows_query)
+        rows = sort_rows(store.run(every, query_params(every, resolved)), order)
         total = len(rows)
         if limit is not None or offset:
             rows = rows[offset : None if limit is None else offset + limit]
