@@ -23,10 +23,13 @@ from safetykg.queries.runner import (
     coerce_param,
     get_audit,
     list_audits,
+    pages_itself,
     parse_audit,
     query_params,
     resolve_params,
+    run_audit,
     sort_rows,
+    unpaged,
 )
 
 AUDIT_IDS = {
@@ -196,3 +199,84 @@ def test_audit_type_is_what_the_dashboard_reads():
     assert audit.rows_query.lstrip().startswith("MATCH")
     assert audit.subgraph_query and "src_label" in audit.subgraph_query
     assert audit.count_query and " AS x" in audit.count_query
+
+
+# ---------------------------------------------------------------------------- paging sections
+EARLY = HEADER + """// param: as_of date today d
+// row_key: id
+MATCH (a:Accident) WHERE a.day <= $as_of_day
+WITH a ORDER BY a.id SKIP $page_offset LIMIT $page_limit  // page
+OPTIONAL MATCH (a)-[:OCCURRED_IN]->(r:Region)
+RETURN a.id AS id, collect(r.name) AS places
+ORDER BY id
+// ---- total
+MATCH (a:Accident) WHERE a.day <= $as_of_day RETURN count(a) AS total
+"""
+
+
+class FakeStore:
+    """Records each query and its parameters; answers a total query with 7 and a rows query with `rows`."""
+
+    engine = "fake"
+
+    def __init__(self, rows: list[dict[str, Any]]):
+        self.rows = rows
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+
+    def run(self, query: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        self.calls.append((query, dict(params or {})))
+        return [{"total": 7}] if "AS total" in query else list(self.rows)
+
+
+def test_total_section_and_early_paging_are_parsed_and_checked():
+    audit = parse_audit(EARLY)
+    assert pages_itself(audit.rows_query)
+    assert unpaged(audit.rows_query) == audit.rows_query.replace(
+        "WITH a ORDER BY a.id SKIP $page_offset LIMIT $page_limit  // page\n", ""
+    )
+    assert audit.total_query and audit.query("total") == audit.total_query
+    assert audit.columns == ["id", "places"]
+    with pytest.raises(AuditError, match="needs a '// ---- total' section"):
+        parse_audit(EARLY.split("// ---- total")[0])
+    with pytest.raises(AuditError, match="total query must return one column"):
+        parse_audit(EARLY.replace("count(a) AS total", "count(a) AS n"))
+    with pytest.raises(AuditError, match="use both"):
+        parse_audit(EARLY.replace("SKIP $page_offset ", ""))
+    with pytest.raises(AuditError, match="used only on '// page' lines"):
+        parse_audit(EARLY.replace("  // page", ""))
+    with pytest.raises(AuditError, match="only the rows query may page itself"):
+        parse_audit(EARLY.replace("RETURN count(a) AS total", "RETURN count(a) AS total SKIP $page_offset LIMIT $page_limit"))
+    with pytest.raises(AuditError, match="reserved for paging"):
+        parse_audit(EARLY.replace("// row_key: id", "// param: page_limit int 5 d\n// row_key: id"))
+    with pytest.raises(AuditError, match="unknown section"):
+        parse_audit(EARLY.replace("// ---- total", "// ---- totals"))
+
+
+def test_early_paged_audit_gets_the_page_and_counts_with_its_total_section():
+    audit = parse_audit(EARLY)
+    rows = [{"id": "A2", "places": []}, {"id": "A1", "places": ["x"]}]
+    store = FakeStore(rows)
+    every = run_audit(store, audit, {"as_of": D})  # type: ignore[arg-type]
+    assert [r["id"] for r in every.rows] == ["A1", "A2"] and every.total == 2
+    assert [c[0] for c in store.calls] == [unpaged(audit.rows_query)]  # every row: the page lines dropped
+    assert store.calls[0][1] == {"as_of_day": 18535}
+    store = FakeStore(rows)
+    page = run_audit(store, audit, {"as_of": D}, limit=2, offset=2)  # type: ignore[arg-type]
+    assert (page.total, page.offset, page.limit) == (7, 2, 2)
+    assert [(c[1].get("page_offset"), c[1].get("page_limit")) for c in store.calls] == [(2, 2), (None, None)]
+    assert store.calls[1][0] == audit.total_query
+    store = FakeStore(rows)
+    short = run_audit(store, audit, {"as_of": D}, limit=5, offset=3)  # type: ignore[arg-type]
+    assert short.total == 5 and len(store.calls) == 1  # a short page shows the total itself
+
+
+def test_engine_paged_audit_counts_with_its_total_section_when_it_has_one():
+    plain = HEADER + "// row_key: id\nMATCH (a:Accident) RETURN a.id AS id ORDER BY id\n"
+    store = FakeStore([{"id": "A1"}, {"id": "A2"}])
+    run_audit(store, parse_audit(plain), limit=2)  # type: ignore[arg-type]
+    assert "SKIP $page_offset LIMIT $page_limit" in store.calls[0][0]
+    assert "count(*) AS total" in store.calls[1][0]
+    store = FakeStore([{"id": "A1"}, {"id": "A2"}])
+    with_total = parse_audit(plain + "// ---- total\nMATCH (a:Accident) RETURN count(a) AS total\n")
+    assert run_audit(store, with_total, limit=2).total == 7  # type: ignore[arg-type]
+    assert store.calls[1][0] == with_total.total_query

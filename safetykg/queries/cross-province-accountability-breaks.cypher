@@ -19,13 +19,22 @@
 // count_en: x = broken cross-province assignments; y = all enforcement assignments of recommended items
 // The department's and the accident's province are matched in separate MATCH clauses: within one pattern
 // Neo4j never reuses a relationship, so paths sharing a PART_OF edge would drop out there but not on Ladybug.
-MATCH (a:Accident)-[:INVESTIGATED_BY]->(i:Investigation)-[:RECOMMENDS]->(p:Penalty)-[:ENFORCED_BY]->(d:Department)
-      -[:IN_REGION]->(:Region)-[:PART_OF*0..2]->(dp:Region {level: 'province'})
-MATCH (a)-[:OCCURRED_IN]->(:Region)-[:PART_OF*0..2]->(ap:Region {level: 'province'})
+// The rows query finds each department's province once (a few hundred departments, not one walk per item),
+// starts from labelled items (Ladybug walks RECOMMENDS from an unlabelled end across every target table),
+// and collects the provinces that took part in each investigation instead of testing a pattern per row.
+MATCH (r:Region)-[:PART_OF*0..2]->(rp:Region {level: 'province'})
+WITH r, rp
+MATCH (d:Department)-[:IN_REGION]->(r)
+WITH d, rp AS dp
+MATCH (i:Investigation)-[:RECOMMENDS]->(p:Penalty)-[:ENFORCED_BY]->(d)
+WITH i, p, d, dp
+MATCH (a:Accident)-[:INVESTIGATED_BY]->(i)
 WHERE a.day <= $as_of_day
-  AND dp.adcode <> ap.adcode
-  AND NOT (i)-[:LED_BY]->(:Department)-[:IN_REGION]->(:Region)-[:PART_OF*0..2]->(dp)
-  AND NOT (i)-[:MEMBER]->(:Department)-[:IN_REGION]->(:Region)-[:PART_OF*0..2]->(dp)
+MATCH (a)-[:OCCURRED_IN]->(:Region)-[:PART_OF*0..2]->(ap:Region {level: 'province'})
+WHERE dp.adcode <> ap.adcode
+OPTIONAL MATCH (i)-[:LED_BY|MEMBER]->(:Department)-[:IN_REGION]->(:Region)-[:PART_OF*0..2]->(jp:Region {level: 'province'})
+WITH a, i, p, d, dp, ap, collect(jp.adcode) AS took_part
+WHERE NOT dp.adcode IN took_part
 RETURN a.id AS accident_id,
        a.name AS accident,
        ap.name AS accident_province,
@@ -41,13 +50,19 @@ RETURN a.id AS accident_id,
             WHEN p.decided_day <= $as_of_day THEN 'decided'
             WHEN p.recommended_day <= $as_of_day THEN 'recommended' END AS status
 UNION ALL
-MATCH (a:Accident)-[:INVESTIGATED_BY]->(i:Investigation)-[:RECOMMENDS]->(p:Discipline)-[:ENFORCED_BY]->(d:Department)
-      -[:IN_REGION]->(:Region)-[:PART_OF*0..2]->(dp:Region {level: 'province'})
-MATCH (a)-[:OCCURRED_IN]->(:Region)-[:PART_OF*0..2]->(ap:Region {level: 'province'})
+MATCH (r:Region)-[:PART_OF*0..2]->(rp:Region {level: 'province'})
+WITH r, rp
+MATCH (d:Department)-[:IN_REGION]->(r)
+WITH d, rp AS dp
+MATCH (i:Investigation)-[:RECOMMENDS]->(p:Discipline)-[:ENFORCED_BY]->(d)
+WITH i, p, d, dp
+MATCH (a:Accident)-[:INVESTIGATED_BY]->(i)
 WHERE a.day <= $as_of_day
-  AND dp.adcode <> ap.adcode
-  AND NOT (i)-[:LED_BY]->(:Department)-[:IN_REGION]->(:Region)-[:PART_OF*0..2]->(dp)
-  AND NOT (i)-[:MEMBER]->(:Department)-[:IN_REGION]->(:Region)-[:PART_OF*0..2]->(dp)
+MATCH (a)-[:OCCURRED_IN]->(:Region)-[:PART_OF*0..2]->(ap:Region {level: 'province'})
+WHERE dp.adcode <> ap.adcode
+OPTIONAL MATCH (i)-[:LED_BY|MEMBER]->(:Department)-[:IN_REGION]->(:Region)-[:PART_OF*0..2]->(jp:Region {level: 'province'})
+WITH a, i, p, d, dp, ap, collect(jp.adcode) AS took_part
+WHERE NOT dp.adcode IN took_part
 RETURN a.id AS accident_id,
        a.name AS accident,
        ap.name AS accident_province,

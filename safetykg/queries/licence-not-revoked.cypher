@@ -23,11 +23,21 @@ WITH p,
      CASE WHEN p.checked_day IS NULL OR coalesce(p.recommended_day, p.decided_day) <= p.checked_day
           THEN coalesce(p.recommended_day, p.decided_day, p.checked_day) ELSE p.checked_day END AS since_day
 WHERE since_day <= $as_of_day
+// For a page, the `// page` lines page here, in the rows' order (days_open DESC = since_day, then id),
+// so only the page is enriched below, and look its items up again by key (UNWIND of a one-item list):
+// extending from nodes carried through ORDER BY/LIMIT makes Ladybug scan every edge of the type, and
+// collect() right after ORDER BY/LIMIT loses the order there. For every row the runner drops them.
+WITH p, since_day ORDER BY since_day, p.id SKIP $page_offset LIMIT $page_limit  // page
+UNWIND [p.id] AS page_id  // page
+WITH page_id  // page
+MATCH (p:Penalty {id: page_id})  // page
 OPTIONAL MATCH (a:Accident)-[:INVESTIGATED_BY]->(:Investigation)-[:RECOMMENDS]->(p)
 OPTIONAL MATCH (p)-[:ENFORCED_BY]->(d:Department)
 OPTIONAL MATCH (p)-[:AGAINST]->(t)
-WITH p, since_day, collect(DISTINCT a.name) AS accidents, collect(DISTINCT d.name) AS departments,
-     collect(DISTINCT t.name) AS targets
+WITH p, collect(DISTINCT a.name) AS accidents, collect(DISTINCT d.name) AS departments,
+     collect(DISTINCT t.name) AS targets,
+     CASE WHEN p.checked_day IS NULL OR coalesce(p.recommended_day, p.decided_day) <= p.checked_day
+          THEN coalesce(p.recommended_day, p.decided_day, p.checked_day) ELSE p.checked_day END AS since_day
 RETURN p.id AS penalty_id,
        p.name AS penalty,
        p.kind AS kind,
@@ -123,3 +133,15 @@ WITH p, since_day,
      AND NOT (coalesce(p.status, '') = 'executed' AND p.executed_day IS NULL) AS not_executed
 RETURN sum(CASE WHEN not_executed AND since_day <= $as_of_day THEN 1 ELSE 0 END) AS x,
        count(p) AS y
+
+// ---- total
+MATCH (p:Penalty)
+WHERE p.kind IN ['吊销安全生产许可证', '吊销资质证书', '吊销营业执照']
+  AND (p.executed_day IS NULL OR p.executed_day > $as_of_day)
+  AND NOT (coalesce(p.checked_status, '') = 'executed' AND coalesce(p.checked_day, $as_of_day + 1) <= $as_of_day)
+  AND NOT (coalesce(p.status, '') = 'executed' AND p.executed_day IS NULL)
+WITH p,
+     CASE WHEN p.checked_day IS NULL OR coalesce(p.recommended_day, p.decided_day) <= p.checked_day
+          THEN coalesce(p.recommended_day, p.decided_day, p.checked_day) ELSE p.checked_day END AS since_day
+WHERE since_day <= $as_of_day
+RETURN count(p) AS total

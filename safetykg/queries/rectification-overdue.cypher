@@ -21,6 +21,15 @@ WHERE (m.verified_day IS NULL OR m.verified_day > $as_of_day)
   AND NOT (coalesce(m.status, '') = 'verified' AND m.verified_day IS NULL)
   AND (m.due_day < $as_of_day
        OR (coalesce(m.checked_status, '') = 'not_done' AND coalesce(m.checked_day, $as_of_day + 1) <= $as_of_day))
+// For a page, the `// page` lines page here, in the rows' order (the `order:` header), so only the page
+// is enriched below, and look its measures up again by key (see unexecuted-penalties); for every row the
+// runner drops them.
+// days_overdue is at least 1 when known, so -1 puts the undated last in a descending order.
+WITH m, CASE WHEN m.due_day < $as_of_day THEN $as_of_day - m.due_day ELSE -1 END AS overdue_key  // page
+WITH m, overdue_key ORDER BY overdue_key DESC, m.id SKIP $page_offset LIMIT $page_limit  // page
+UNWIND [m.id] AS page_id  // page
+WITH page_id  // page
+MATCH (m:Measure {id: page_id})  // page
 OPTIONAL MATCH (a:Accident)-[:INVESTIGATED_BY]->(:Investigation)-[:RECOMMENDS]->(m)
 OPTIONAL MATCH (m)-[:ASSIGNED_TO]->(t)
 WITH m, collect(DISTINCT a.name) AS accidents, collect(DISTINCT t.name) AS assignees
@@ -84,3 +93,12 @@ WITH m,
           OR (coalesce(m.checked_status, '') = 'not_done' AND coalesce(m.checked_day, $as_of_day + 1) <= $as_of_day))
      AS overdue
 RETURN sum(CASE WHEN overdue THEN 1 ELSE 0 END) AS x, count(m) AS y
+
+// ---- total
+MATCH (m:Measure)
+WHERE (m.verified_day IS NULL OR m.verified_day > $as_of_day)
+  AND NOT (coalesce(m.checked_status, '') = 'verified' AND coalesce(m.checked_day, $as_of_day + 1) <= $as_of_day)
+  AND NOT (coalesce(m.status, '') = 'verified' AND m.verified_day IS NULL)
+  AND (m.due_day < $as_of_day
+       OR (coalesce(m.checked_status, '') = 'not_done' AND coalesce(m.checked_day, $as_of_day + 1) <= $as_of_day))
+RETURN count(m) AS total

@@ -27,6 +27,9 @@ MATCH (a2:Accident)-[e:RECURRENCE_OF]->(a1:Accident)
 WHERE 'same_prefecture' IN e.rules AND e.days <= $window_days AND a2.day <= $as_of_day
 MATCH (a1)-[:OCCURRED_IN]->(r1:Region)
 MATCH (a2)-[:OCCURRED_IN]->(r2:Region)-[:PART_OF*0..1]->(u:Region {level: 'prefecture'})
+// For a page, the `// page` line pages here, in the rows' order, before the shared tags are worked out;
+// for every row the runner drops it.
+WITH a1, a2, e, u, r1, r2 ORDER BY u.adcode, a1.date, a1.id, a2.id SKIP $page_offset LIMIT $page_limit  // page
 WITH a1, a2, e, u, r1, r2
 UNWIND (coalesce(a1.mechanisms, []) + ['']) AS m
 WITH a1, a2, e, u, r1, r2,
@@ -69,3 +72,11 @@ OPTIONAL MATCH (a)-[e:RECURRENCE_OF]-(b:Accident)
 WHERE 'same_prefecture' IN e.rules AND e.days <= $window_days AND b.day <= $as_of_day
 WITH a, count(e) AS pairs
 RETURN sum(CASE WHEN pairs > 0 THEN 1 ELSE 0 END) AS x, count(a) AS y
+
+// ---- total
+// One row per matched pair and place, as the rows query groups them, without the shared-tag work.
+MATCH (a2:Accident)-[e:RECURRENCE_OF]->(a1:Accident)
+WHERE 'same_prefecture' IN e.rules AND e.days <= $window_days AND a2.day <= $as_of_day
+MATCH (a1)-[:OCCURRED_IN]->(r1:Region)
+MATCH (a2)-[:OCCURRED_IN]->(r2:Region)-[:PART_OF*0..1]->(u:Region {level: 'prefecture'})
+RETURN count(*) AS total

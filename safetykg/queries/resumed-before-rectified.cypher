@@ -22,6 +22,17 @@ WHERE (m.resumed_day <= $as_of_day
        AND (m.verified_day IS NULL OR m.verified_day > m.resumed_day)
        AND coalesce(m.resumed_before_verified, true) = true)
    OR (m.resumed_before_verified = true AND coalesce(m.resumed_day, m.checked_day) <= $as_of_day)
+// For a page, the `// page` lines page here, in the rows' order (the `order:` header), so only the page
+// is enriched below, and look its measures up again by key (see unexecuted-penalties); for every row the
+// runner drops them.
+WITH m, CASE WHEN m.resumed_day <= $as_of_day  // page
+            THEN CASE WHEN m.verified_day <= $as_of_day THEN m.verified_day ELSE $as_of_day END - m.resumed_day  // page
+       END AS gap  // page
+WITH m, CASE WHEN gap IS NULL THEN 1 ELSE 0 END AS undated, coalesce(gap, 0) AS gap_key  // page
+WITH m, undated, gap_key ORDER BY undated, gap_key DESC, m.id SKIP $page_offset LIMIT $page_limit  // page
+UNWIND [m.id] AS page_id  // page
+WITH page_id  // page
+MATCH (m:Measure {id: page_id})  // page
 OPTIONAL MATCH (a:Accident)-[:INVESTIGATED_BY]->(:Investigation)-[:RECOMMENDS]->(m)
 OPTIONAL MATCH (m)-[:ASSIGNED_TO]->(t)
 WITH m, collect(DISTINCT a.name) AS accidents, collect(DISTINCT t.name) AS assignees
@@ -81,3 +92,11 @@ WITH m,
       AND coalesce(m.resumed_before_verified, true) = true)
      OR (m.resumed_before_verified = true AND coalesce(m.resumed_day, m.checked_day) <= $as_of_day) AS early
 RETURN sum(CASE WHEN early THEN 1 ELSE 0 END) AS x, count(m) AS y
+
+// ---- total
+MATCH (m:Measure)
+WHERE (m.resumed_day <= $as_of_day
+       AND (m.verified_day IS NULL OR m.verified_day > m.resumed_day)
+       AND coalesce(m.resumed_before_verified, true) = true)
+   OR (m.resumed_before_verified = true AND coalesce(m.resumed_day, m.checked_day) <= $as_of_day)
+RETURN count(m) AS total

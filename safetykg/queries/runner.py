@@ -2,7 +2,8 @@
 
 An audit file is a metadata header of `// key: value` comment lines followed by the rows
 query, and optionally a `// ---- subgraph` section (edges for drawing: src, src_label, rel,
-dst, dst_label) and a `// ---- count` section (x and y for "x of y"):
+dst, dst_label), a `// ---- count` section (x and y for "x of y") and a `// ---- total`
+section (`total`: how many rows the rows query returns, counted cheaply; see Paging):
 
     // id: unexecuted-penalties
     // title_zh: 行政处罚未执行
@@ -32,6 +33,17 @@ are re-sorted in Python by the `order` header, else the query's final ORDER BY, 
 sorting as Neo4j sorts them unless stated (after every value ascending), ties broken by the
 whole row — so both engines give the same rows in the same order.
 
+Paging: `run_audit(..., limit, offset)` returns one page and the number of all rows. A rows
+query with one RETURN and a total ORDER BY on returned columns is paged by the engine
+(`SKIP`/`LIMIT` appended) and counted by the same query ending in `count(*)`, or by the
+`total` section when there is one. A rows query may instead page itself early, before costly
+enrichment (OPTIONAL MATCH, collect): it writes `ORDER BY … SKIP $page_offset LIMIT $page_limit`
+in a WITH whose order is the rows' order, total (ties broken by the row key), and it must have a
+`total` section. The lines of that paging step end in the comment `// page`; for every row the
+runner drops them, so the query without them must be valid and give the same rows (the paging
+tests compare the two). `$page_offset` / `$page_limit` are reserved for this and used only on
+`// page` lines.
+
 A per-engine variant `<id>.neo4j.cypher` / `<id>.ladybug.cypher` beside the audit replaces
 its sections on that engine; it holds sections only (its header lines are comments) and
 should say why it exists.
@@ -58,6 +70,9 @@ REQUIRED_KEYS = ("id", "title_zh", "title_en", "severity", "explains_zh", "expla
 SINGLE_KEYS = (*REQUIRED_KEYS, "row_key", "order", "count_zh", "count_en")
 SUBGRAPH_COLUMNS = ("src", "src_label", "rel", "dst", "dst_label")
 COUNT_COLUMNS = ("x", "y")
+SECTIONS = ("subgraph", "count", "total")
+PAGE_OFFSET, PAGE_LIMIT = "page_offset", "page_limit"
+PAGE_PARAMS = (PAGE_OFFSET, PAGE_LIMIT)
 EPOCH = dt.date(1970, 1, 1)
 
 _HEADER_LINE = re.compile(r"^//\s?([a-z_]+):\s*(.*)$")
@@ -65,6 +80,7 @@ _CONTINUATION = re.compile(r"^//\s{2,}(\S.*)$")
 _SECTION = re.compile(r"^//\s*-{2,}\s*([a-z]+)\s*$")
 _PARAM_REF = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 _STRINGS_AND_COMMENTS = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|//[^\n]*|/\*.*?\*/", re.DOTALL)
+_PAGE_LINE = re.compile(r"//\s*page\s*$")
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _AUDIT_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -126,6 +142,7 @@ class Audit:
     rows_query: str
     subgraph_query: str | None = None
     count_query: str | None = None
+    total_query: str | None = None
     row_key: tuple[str, ...] = ()
     order: tuple[OrderTerm, ...] = ()
     count_zh: str = ""
@@ -142,10 +159,13 @@ class Audit:
         return next((p for p in self.params if p.name == name), None)
 
     def query(self, section: str, engine: str | None = None) -> str | None:
-        """The text of `rows`, `subgraph` or `count`, taking an engine variant when there is one."""
+        """The text of `rows`, `subgraph`, `count` or `total`, taking an engine variant when there is one."""
         if engine and section in self.variants.get(engine, {}):
             return self.variants[engine][section]
-        return {"rows": self.rows_query, "subgraph": self.subgraph_query, "count": self.count_query}[section]
+        return {
+            "rows": self.rows_query, "subgraph": self.subgraph_query, "count": self.count_query,
+            "total": self.total_query,
+        }[section]
 
 
 @dataclass
@@ -178,8 +198,8 @@ def _split_sections(lines: list[str], where: str) -> dict[str, str]:
         match = _SECTION.match(line.strip())
         if match:
             current = match.group(1)
-            if current not in ("subgraph", "count"):
-                raise AuditError(f"{where}: unknown section '// ---- {current}' (subgraph or count)")
+            if current not in SECTIONS:
+                raise AuditError(f"{where}: unknown section '// ---- {current}' ({', '.join(SECTIONS)})")
             if current in sections:
                 raise AuditError(f"{where}: section {current!r} appears twice")
             sections[current] = []
@@ -369,6 +389,19 @@ def _check_query(query: str, section: str, where: str) -> None:
         missing = [c for c in COUNT_COLUMNS if c not in return_columns(query)]
         if missing:
             raise AuditError(f"{where}: count query must return x and y; missing {missing}")
+    if section == "total" and return_columns(query) != ["total"]:
+        raise AuditError(f"{where}: total query must return one column, total")
+    paging = referenced_params(query) & set(PAGE_PARAMS)
+    if (paging or pages_itself(query)) and section != "rows":
+        raise AuditError(f"{where}: only the rows query may page itself ($page_offset, '// page' lines)")
+    if pages_itself(query):
+        page_lines = "\n".join(line for line in query.splitlines() if _PAGE_LINE.search(line))
+        if referenced_params(page_lines) != referenced_params(page_lines) | set(PAGE_PARAMS):
+            raise AuditError(f"{where}: the '// page' lines use both $page_offset and $page_limit")
+        if referenced_params(unpaged(query)) & set(PAGE_PARAMS):
+            raise AuditError(f"{where}: $page_offset / $page_limit are used only on '// page' lines")
+    elif paging:
+        raise AuditError(f"{where}: $page_offset / $page_limit are used only on '// page' lines")
 
 
 def _allowed_names(params: Sequence[AuditParam]) -> set[str]:
@@ -378,7 +411,7 @@ def _allowed_names(params: Sequence[AuditParam]) -> set[str]:
 
 
 def _check_params(sections: Mapping[str, str], params: Sequence[AuditParam], where: str) -> set[str]:
-    allowed = _allowed_names(params)
+    allowed = _allowed_names(params) | set(PAGE_PARAMS)
     used: set[str] = set()
     for section, query in sections.items():
         names = referenced_params(query)
@@ -411,6 +444,9 @@ def parse_audit(text: str, path: Path | None = None, variants: Mapping[str, str]
     names = [p.name for p in params]
     if len(names) != len(set(names)):
         raise AuditError(f"{where}: a parameter is declared twice")
+    reserved = set(names) & set(PAGE_PARAMS)
+    if reserved:
+        raise AuditError(f"{where}: parameter name(s) {sorted(reserved)} are reserved for paging")
     clash = set(names) & {f"{p.name}_day" for p in params if p.type == "date"}
     if clash:
         raise AuditError(f"{where}: parameter(s) {sorted(clash)} clash with a date parameter's _day twin")
@@ -420,6 +456,8 @@ def parse_audit(text: str, path: Path | None = None, variants: Mapping[str, str]
     for section, query in sections.items():
         _check_query(query, section, where)
     used = _check_params(sections, params, where)
+    if pages_itself(sections["rows"]) and "total" not in sections:
+        raise AuditError(f"{where}: a rows query that pages itself ($page_offset) needs a '// ---- total' section")
     variant_sections: dict[str, dict[str, str]] = {}
     for engine, variant_text in (variants or {}).items():
         if engine not in ENGINES:
@@ -432,6 +470,8 @@ def parse_audit(text: str, path: Path | None = None, variants: Mapping[str, str]
         for section, query in vsections.items():
             _check_query(query, section, vwhere)
         used |= _check_params(vsections, params, vwhere)
+        if "rows" in vsections and pages_itself(vsections["rows"]) and "total" not in {**sections, **vsections}:
+            raise AuditError(f"{vwhere}: a rows query that pages itself ($page_offset) needs a '// ---- total' section")
         variant_sections[engine] = vsections
     unused = [p.name for p in params if p.name not in used and f"{p.name}_day" not in used]
     if unused:
@@ -456,6 +496,7 @@ def parse_audit(text: str, path: Path | None = None, variants: Mapping[str, str]
         rows_query=sections["rows"],
         subgraph_query=sections.get("subgraph"),
         count_query=sections.get("count"),
+        total_query=sections.get("total"),
         row_key=row_key,
         order=order,
         count_zh=values.get("count_zh", ""),
@@ -625,11 +666,18 @@ def _engine(store: Store) -> str:
     return str(getattr(store, "engine", ""))
 
 
-PAGE_OFFSET, PAGE_LIMIT = "page_offset", "page_limit"
+def pages_itself(query: str) -> bool:
+    """The rows query pages early: lines ending in `// page` (with `SKIP $page_offset LIMIT $page_limit`)."""
+    return any(_PAGE_LINE.search(line) for line in query.splitlines())
+
+
+def unpaged(query: str) -> str:
+    """The rows query for every row: its `// page` lines dropped."""
+    return "\n".join(line for line in query.splitlines() if not _PAGE_LINE.search(line))
 
 
 def _pageable(audit: Audit, query: str) -> bool:
-    """The engine can page this query itself: one RETURN with a total ORDER BY on returned columns."""
+    """The engine can page this query by appending SKIP/LIMIT: one RETURN with a total ORDER BY on returned columns."""
     code = code_only(query)
     if audit.order or re.search(_keyword("UNION"), code, re.IGNORECASE):
         return False
@@ -662,10 +710,11 @@ def run_audit(
 ) -> AuditResult:
     """Run the rows query (and the count query, if any) with the declared parameters.
 
-    Paging: `limit` rows from `offset` (in the audit's order), with `total` = every row. When the
-    rows query has one RETURN and a total ORDER BY, the engine pages it (`SKIP`/`LIMIT`) and counts
-    the total with the same query ending in `count(*)`, so a page of a large result never travels
-    whole; otherwise every row is fetched and sliced here.
+    Paging: `limit` rows from `offset` (in the audit's order), with `total` = every row. A rows
+    query that pages itself gets `$page_offset`/`$page_limit` and its `total` section counts; a
+    rows query with one RETURN and a total ORDER BY is paged by the engine (`SKIP`/`LIMIT`) and
+    counted by its `total` section or, without one, by the same query ending in `count(*)`. Either
+    way a page of a large result never travels whole. Otherwise every row is fetched and sliced here.
     """
     if (limit is not None and limit < 0) or offset < 0:
         raise AuditParamError("limit and offset must not be negative")
@@ -674,13 +723,26 @@ def run_audit(
     rows_query = audit.query("rows", engine) or audit.rows_query
     order = audit.order or query_order(rows_query)
     args = query_params(rows_query, resolved)
-    if limit is not None and _pageable(audit, rows_query):
+    total_query = audit.query("total", engine)
+    if limit is not None and pages_itself(rows_query):
+        page = {PAGE_OFFSET: offset, PAGE_LIMIT: limit}
+        rows = sort_rows(store.run(rows_query, {**args, **page}), order)
+        known = _page_total(rows, offset, limit)
+        total = known if known is not None else _run_total(store, total_query or "", resolved)
+    elif limit is not None and _pageable(audit, rows_query):
         page_query = f"{rows_query}\nSKIP ${PAGE_OFFSET} LIMIT ${PAGE_LIMIT}"
         rows = sort_rows(store.run(page_query, {**args, PAGE_OFFSET: offset, PAGE_LIMIT: limit}), order)
-        found = store.run(_total_query(rows_query), args)
-        total = int(found[0]["total"]) if found else 0
+        known = _page_total(rows, offset, limit)
+        if known is not None:
+            total = known
+        elif total_query:
+            total = _run_total(store, total_query, resolved)
+        else:
+            found = store.run(_total_query(rows_query), args)
+            total = int(found[0]["total"]) if found else 0
     else:
-        rows = sort_rows(store.run(rows_query, args), order)
+        every = unpaged(rows_query)
+        rows = sort_rows(store.run(every, query_params(every, resolved)), order)
         total = len(rows)
         if limit is not None or offset:
             rows = rows[offset : None if limit is None else offset + limit]
@@ -694,6 +756,18 @@ def run_audit(
         rows=rows, count=count, columns=columns, params=display_params(resolved), total=total, offset=offset,
         limit=limit,
     )
+
+
+def _page_total(rows: list[dict[str, Any]], offset: int, limit: int | None) -> int | None:
+    """The number of all rows when the page itself shows it (a short page that is not past the end)."""
+    if (limit is None or len(rows) < limit) and (rows or not offset):
+        return offset + len(rows)
+    return None
+
+
+def _run_total(store: Store, query: str, resolved: Mapping[str, Any]) -> int:
+    found = store.run(query, query_params(query, resolved))
+    return int(found[0]["total"] or 0) if found else 0
 
 
 def audit_subgraph(
