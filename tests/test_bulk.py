@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from safetykg.graph.bulkfiles import BulkFiles, BulkFilesError, BulkWriter
-from safetykg.graph.recurrence import derive_recurrences, stored_links
+from safetykg.graph.recurrence import derive_recurrences, neighbourhood, stored_links
 from safetykg.graph.store import Store, StoreConfig, open_store
 from safetykg.loaders.bulk import BulkTargetNotEmpty, add_files, derive_after_load, load_files, load_rows
 from safetykg.loaders.synthetic import SOURCE_ID, generate, write_files
@@ -122,6 +122,18 @@ def test_adding_accidents_rederives_only_what_changed(ladybug_store: Store, file
     assert after == {(link.from_id, link.to_id) for link in derive_recurrences(ladybug_store)}
     assert after - before and all(a.startswith("ACC-T") or b.startswith("ACC-T") for a, b in after - before)
     assert applied.created == len(after - before) and before <= after
+
+
+def test_rederiving_for_some_accidents_reads_only_their_neighbourhood(ladybug_store: Store, files: BulkFiles):
+    """Deriving for a few accidents reads their provinces and co-operated accidents, not the graph, and
+    finds exactly the links a full derivation gives them."""
+    load_files(ladybug_store, files)
+    everything = derive_recurrences(ladybug_store)
+    touching = {link.from_id for link in everything[:5]} | {"ACC-S0000007"}
+    reach = neighbourhood(ladybug_store, touching, {"province", "operator"})
+    assert touching <= reach and len(reach) < N
+    expected = [link for link in everything if link.from_id in touching or link.to_id in touching]
+    assert derive_recurrences(ladybug_store, touching=touching) == expected
 
 
 def test_bulk_copy_refuses_a_non_empty_embedded_graph(ladybug_store: Store):

@@ -155,6 +155,10 @@ class Rule:
     zh: ClassVar[str] = ""
     en: ClassVar[str] = ""
     basis_zh: ClassVar[str] = ""
+    # which accidents the rule can pair a given one with: "operator" (one sharing a responsible
+    # operator), "province" (one in the same province) or "all"; re-deriving after adding accidents
+    # reads only that neighbourhood of the new ones, so its cost does not grow with the graph
+    reach: ClassVar[str] = "all"
     window_days: int = DEFAULT_WINDOW_DAYS
 
     def check(self, later: AccidentFacts, earlier: AccidentFacts, days: int) -> Shared | None:
@@ -179,6 +183,7 @@ class SameOperator(Rule):
     zh: ClassVar[str] = "同一企业或经营者再次发生事故"
     en: ClassVar[str] = "same enterprise or operator again"
     basis_zh: ClassVar[str] = "两起事故有同一负有责任的企业或经营者(RESPONSIBLE_FOR)，间隔不超过窗口"
+    reach: ClassVar[str] = "operator"
     window_days: int = DEFAULT_OPERATOR_WINDOW_DAYS
 
     def check(self, later: AccidentFacts, earlier: AccidentFacts, days: int) -> Shared | None:
@@ -197,6 +202,7 @@ class SamePrefecture(Rule):
     zh: ClassVar[str] = "同一地级市、同类事故、同一致因"
     en: ClassVar[str] = "same prefecture, same kind and a shared mechanism tag"
     basis_zh: ClassVar[str] = "同一地级市、事故类别相同且至少有一个相同致因标签，间隔不超过窗口"
+    reach: ClassVar[str] = "province"
 
     def check(self, later: AccidentFacts, earlier: AccidentFacts, days: int) -> Shared | None:
         if days > self.window_days or not later.prefecture or later.prefecture != earlier.prefecture:
@@ -220,6 +226,7 @@ class ProvinceMechanism(Rule):
     zh: ClassVar[str] = "同省同一具体致因"
     en: ClassVar[str] = "same specific mechanism tag within a province"
     basis_zh: ClassVar[str] = "同一省份且有相同的具体致因标签(火灾、爆炸等泛称不计)，间隔不超过窗口"
+    reach: ClassVar[str] = "province"
 
     def check(self, later: AccidentFacts, earlier: AccidentFacts, days: int) -> Shared | None:
         if days > self.window_days or not later.province or later.province != earlier.province:
@@ -239,6 +246,7 @@ class ProvinceShortInterval(Rule):
     zh: ClassVar[str] = "同省短期内再发重特大事故"
     en: ClassVar[str] = "another major accident in the same province within a short interval"
     basis_zh: ClassVar[str] = "同一省份、两起均为重大或特别重大事故，间隔不超过短期窗口"
+    reach: ClassVar[str] = "province"
     window_days: int = DEFAULT_SHORT_INTERVAL_DAYS
 
     def check(self, later: AccidentFacts, earlier: AccidentFacts, days: int) -> Shared | None:
@@ -356,6 +364,23 @@ REGIONS = (
     "RETURN r.adcode AS adcode, r.name AS name, r.level AS level, p.adcode AS parent ORDER BY adcode, parent"
 )
 PLACES = "MATCH (a:Accident)-[:OCCURRED_IN]->(r:Region) RETURN a.id AS id, r.adcode AS place ORDER BY id, place"
+# the same reads for some accidents only (key lookups, not a scan testing every id against a list)
+WITHIN = "UNWIND $ids AS wanted MATCH (a:Accident {id: wanted}) "
+ACCIDENTS_WITHIN = WITHIN + (
+    "RETURN a.id AS id, a.name AS name, a.date AS date, a.day AS day, a.kind AS kind, "
+    "a.mechanisms AS mechanisms, a.severity AS severity, a.deaths AS deaths"
+)
+PLACES_WITHIN = WITHIN + "MATCH (a)-[:OCCURRED_IN]->(r:Region) RETURN a.id AS id, r.adcode AS place"
+ENTERPRISES_WITHIN = WITHIN + "MATCH (e:Enterprise)-[:RESPONSIBLE_FOR]->(a) RETURN a.id AS accident, e.id AS id, e.name AS name"
+OPERATORS_WITHIN = WITHIN + (
+    "MATCH (p:Person)-[:RESPONSIBLE_FOR]->(a) WHERE p.role = 'operator' RETURN a.id AS accident, p.id AS id, p.name AS name"
+)
+IN_UNITS = "UNWIND $units AS unit MATCH (r:Region {adcode: unit})<-[:OCCURRED_IN]-(a:Accident) RETURN a.id AS id"
+SHARING_OPERATOR = (
+    WITHIN + "MATCH (a)<-[:RESPONSIBLE_FOR]-(e:Enterprise)-[:RESPONSIBLE_FOR]->(b:Accident) RETURN b.id AS id "
+    "UNION " + WITHIN + "MATCH (a)<-[:RESPONSIBLE_FOR]-(p:Person)-[:RESPONSIBLE_FOR]->(b:Accident) "
+    "WHERE p.role = 'operator' RETURN b.id AS id"
+)
 ENTERPRISES = (
     "MATCH (e:Enterprise)-[:RESPONSIBLE_FOR]->(a:Accident) "
     "RETURN a.id AS accident, e.id AS id, e.name AS name ORDER BY accident, id"
@@ -386,9 +411,12 @@ def _up_to_two_levels(adcode: str, parents: dict[str, list[str]]) -> list[str]:
     return found
 
 
-def read_accidents(store: Store) -> list[AccidentFacts]:
+def read_accidents(store: Store, within: set[str] | None = None) -> list[AccidentFacts]:
+    """The rules' facts of every accident, or of the accidents `within` (sorted by id either way)."""
+    ids = {"ids": sorted(within)} if within is not None else {}
     facts: dict[str, AccidentFacts] = {}
-    for row in store.iter_rows(ACCIDENTS):
+    rows = store.iter_rows(ACCIDENTS_WITHIN, ids) if within is not None else store.iter_rows(ACCIDENTS)
+    for row in sorted(rows, key=lambda r: str(r["id"])) if within is not None else rows:
         date = row["date"] or None
         day = row["day"] if row["day"] is not None else (day_of(date) if date else None)
         mechanisms = tuple(str(t).strip() for t in (row["mechanisms"] or []) if str(t).strip())
@@ -399,7 +427,7 @@ def read_accidents(store: Store) -> list[AccidentFacts]:
         )
     units, parents = read_regions(store)
     recorded: dict[str, list[str]] = defaultdict(list)
-    for row in store.iter_rows(PLACES):
+    for row in store.iter_rows(PLACES_WITHIN, ids) if within is not None else store.iter_rows(PLACES):
         if row["id"] in facts:
             recorded[row["id"]].append(row["place"])
     for accident_id, places in recorded.items():
@@ -413,8 +441,13 @@ def read_accidents(store: Store) -> list[AccidentFacts]:
                 acc.prefecture = unit
             elif unit.level == "province":
                 acc.province = unit
-    for query, prefix in ((ENTERPRISES, "同一责任企业"), (OPERATORS, "同一经营者")):
-        for row in store.iter_rows(query):
+    operator_queries = ((ENTERPRISES_WITHIN, ids), (OPERATORS_WITHIN, ids)) if within is not None else (
+        (ENTERPRISES, {}), (OPERATORS, {}))
+    for (query, args), prefix in zip(operator_queries, ("同一责任企业", "同一经营者"), strict=True):
+        rows_in_order = store.iter_rows(query, args)
+        if within is not None:
+            rows_in_order = iter(sorted(rows_in_order, key=lambda r: (str(r["accident"]), str(r["id"]))))
+        for row in rows_in_order:
             operated = facts.get(row["accident"])
             if operated is not None:
                 operated.operators[row["id"]] = f"{prefix}:{row['name']}"
@@ -511,7 +544,36 @@ def derive_recurrences(
     chosen = rules if rules is not None else default_rules(
         window_days, short_interval_days, operator_window_days, mechanism_window_days
     )
+    reaches = {rule.reach for rule in chosen}
+    if touching is not None and "all" not in reaches:
+        return derive_links(read_accidents(store, neighbourhood(store, touching, reaches)), chosen, touching)
     return derive_links(read_accidents(store), chosen, touching)
+
+
+def neighbourhood(store: Store, touching: set[str], reaches: set[str]) -> set[str]:
+    """`touching` and every accident a rule of these reaches could pair with one of them: the accidents
+    of their provinces ("province") and those sharing a responsible operator ("operator")."""
+    found = set(touching)
+    ids = {"ids": sorted(touching)}
+    if "operator" in reaches:
+        found.update(str(row["id"]) for row in store.iter_rows(SHARING_OPERATOR, ids))
+    if "province" in reaches:
+        units, parents = read_regions(store)
+        provinces = {
+            unit for row in store.iter_rows(PLACES_WITHIN, ids) for unit in _up_to_two_levels(row["place"], parents)
+            if unit in units and units[unit].level == "province"
+        }
+        children: dict[str, list[str]] = defaultdict(list)
+        for child, ups in parents.items():
+            for parent in ups:
+                children[parent].append(child)
+        inside = set(provinces)
+        for province in provinces:
+            for child in children.get(province, ()):
+                inside.add(child)
+                inside.update(children.get(child, ()))
+        found.update(str(row["id"]) for row in store.iter_rows(IN_UNITS, {"units": sorted(inside)}))
+    return found
 
 
 # --- writing ---------------------------------------------------------------------
@@ -572,6 +634,22 @@ class ApplyReport:
         return bool(self.created or self.updated or self.deleted)
 
 
+STORED_FROM = STORED.replace("MATCH (a:Accident)", "UNWIND $ids AS wanted MATCH (a:Accident {id: wanted})", 1)
+STORED_TO = STORED.replace("(b:Accident)", "(b:Accident {id: wanted})", 1).replace("MATCH", "UNWIND $ids AS wanted MATCH", 1)
+
+
+def _stored_rows(store: Store, touching: set[str] | None) -> Iterable[Row]:
+    """The stored links, or those with an end among `touching` (each once, found by key lookups)."""
+    if touching is None:
+        yield from store.iter_rows(STORED)
+        return
+    ids = {"ids": sorted(touching)}
+    yield from store.iter_rows(STORED_FROM, ids)
+    for row in store.iter_rows(STORED_TO, ids):
+        if row["from_key"] not in touching:  # a link between two of them came with STORED_FROM
+            yield row
+
+
 def stored_links(store: Store) -> list[Row]:
     rows = store.run(STORED)
     return sorted(rows, key=lambda r: (r["from_key"], r["to_key"]))
@@ -603,9 +681,7 @@ def apply_recurrences(
         return report
     with store.transaction():
         existing: dict[tuple[str, str], list[Row]] = defaultdict(list)
-        for row in store.run(STORED):
-            if touching is not None and row["from_key"] not in touching and row["to_key"] not in touching:
-                continue
+        for row in _stored_rows(store, touching):
             existing[(row["from_key"], row["to_key"])].append(row)
         stale = [pair for pair in existing if pair not in wanted]
         rewrite: list[Link] = []
