@@ -368,7 +368,10 @@ def main() -> None:
     parser.add_argument("--increment", type=int, default=1000, help="accidents added to the loaded graph afterwards")
     parser.add_argument("--smoke", action="store_true", help="CI: 10k accidents, 1 run, print only")
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "results.md")
-    parser.add_argument("--previous", type=Path, help="results.json of an earlier run whose sizes are kept beside these")
+    parser.add_argument("--previous", type=Path, action="append", default=[],
+                        help="results.json of an earlier run whose sizes are kept beside these (repeatable)")
+    parser.add_argument("--render", action="store_true",
+                        help="measure nothing: write results.md from the --previous runs (e.g. sizes run apart)")
     parser.add_argument("--files-root", type=Path, help="keep (and reuse) the generated files here, one folder per size")
     # worker mode (one engine, one size, in its own process)
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
@@ -387,11 +390,17 @@ def main() -> None:
     has_neo4j = not args.no_neo4j and shutil.which("java") is not None and NEO4JCTL.exists()
     results: dict[str, Any] = {"argv": " ".join(sys.argv[1:]), "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
                                "machine": machine(), "sizes": sizes, "runs": {}}
-    if args.previous:
-        earlier = json.loads(args.previous.read_text(encoding="utf-8"))
+    if args.render:
+        sizes, results["sizes"], results["argv"], runs_meta = [], [], "", []
+    for previous in args.previous:
+        earlier = json.loads(previous.read_text(encoding="utf-8"))
         results["runs"].update(earlier["runs"])
-        results["sizes"] = sorted(set(earlier["sizes"]) | set(sizes))
-        results["argv"] = f"{earlier['argv']}` and `{results['argv']}"
+        results["sizes"] = sorted(set(earlier["sizes"]) | set(results["sizes"]))
+        results["argv"] = f"{earlier['argv']}` and `{results['argv']}" if results["argv"] else earlier["argv"]
+        if args.render:  # the machine and load of each run, not of the rendering moment
+            runs_meta.append(f"{earlier['date']} (load average at start {earlier['machine']['load_average_at_start']})")
+            results["machine"] = earlier["machine"]
+            results["date"] = "; ".join(runs_meta)
     for size in sizes:
         with tempfile.TemporaryDirectory(prefix=f"safetykg-bench-{size}-") as tmp:
             work = Path(tmp)
@@ -418,6 +427,10 @@ def main() -> None:
         if not args.smoke:  # written after every size, so a long run leaves what it measured
             args.out.write_text(report, encoding="utf-8")
             args.out.with_suffix(".json").write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
+    if args.render:
+        report = render(results)
+        args.out.write_text(report, encoding="utf-8")
+        args.out.with_suffix(".json").write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
     print(report)
 
 
