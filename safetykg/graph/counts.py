@@ -7,7 +7,6 @@ keeps the shipped file equal to it, so the mapping cannot drift between Python a
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -98,65 +97,58 @@ _GAPS_HEADER = """\
 //   without a one-to-one named counterpart (overall totals, organisational handling, transfers) are not listed.
 // param: as_of date today 基准日 / reference date (counts published after it are ignored)
 // row_key: count_id
+// order: unnamed desc, accident_id, count_id
 // count_zh: x = 点名不全的公布统计数；y = 可对应点名对象的公布统计总数
 // count_en: x = published counts not named in full; y = published counts with a named counterpart
 """
 
 
-_VARIABLE = re.compile(r"[(\[]([a-z][A-Za-z0-9_]*)\s*:")
+def _named_branches(measures: dict[str, Measure]) -> list[str]:
+    """Every top-level count known by `as_of`, with `named` computed by its measure's declared pattern:
+    one UNION ALL branch per distinct pattern, taking only the counts of the measures that share it.
 
-
-def _numbered(pattern: NamedPattern, n: int) -> tuple[str, str | None]:
-    """The pattern with its variables other than `a` suffixed by n, so several can follow each other."""
-    match, where = pattern.match, pattern.where
-    for var in sorted(set(_VARIABLE.findall(match)) - {"a"}):
-        rename = re.compile(rf"\b{var}\b")
-        match = rename.sub(f"{var}{n}", match)
-        where = rename.sub(f"{var}{n}", where) if where else where
-    return match, where
-
-
-def _named_prefix(measures: dict[str, Measure]) -> str:
-    """Every top-level count known by `as_of`, with `named` computed by its measure's declared pattern.
-
-    One OPTIONAL MATCH per measure, each guarded by `c.measure`, keeps it a single portable query
-    (no UNION, no subquery) whose rows, subgraph and count sections share the same prefix."""
-    mapped = [m for m in measures.values() if m.named is not None]
-    names = ", ".join(f"'{m.name}'" for m in mapped)
-    lines = [
-        "MATCH (c:AccountabilityCount)-[:COUNTED_FOR]->(a:Accident)",
-        f"WHERE c.within_id IS NULL AND c.measure IN [{names}]",
-        "  AND (c.stated_day IS NULL OR c.stated_day <= $as_of_day)",
-    ]
-    carried: list[str] = []
-    for n, measure in enumerate(mapped, start=1):
-        assert measure.named is not None
-        match, where = _numbered(measure.named, n)
-        condition = f"c.measure = '{measure.name}'" + (f" AND {where}" if where else "")
-        lines.append(f"OPTIONAL MATCH {match}")
-        lines.append(f"WHERE {condition}")
-        # an aggregate may not be combined with other values in the same projection on LadybugDB
-        lines.append(f"WITH c, a, {''.join(k + ', ' for k in carried)}count(DISTINCT x{n}.id) AS n{n}")
-        carried.append(f"n{n}")
-    lines.append(f"WITH c, a, {' + '.join(carried)} AS named")
-    return "\n".join(lines) + "\n"
+    A count has exactly one measure, so only its own branch has to walk its pattern. (One OPTIONAL
+    MATCH per measure chained in one query made every count pass through all thirteen patterns, and
+    LadybugDB evaluates each such pattern over the whole graph: ~1 s at 100k accidents with no count
+    at all.) The rows, subgraph and count sections share the branches; the runner adds up the count
+    rows, and the rows' order is the `order:` header."""
+    groups: dict[tuple[str, str | None], list[str]] = {}
+    for measure in measures.values():
+        if measure.named is not None:
+            groups.setdefault((measure.named.match, measure.named.where), []).append(measure.name)
+    branches = []
+    for (match, where), names in groups.items():
+        listed = ", ".join(f"'{name}'" for name in names)
+        lines = [
+            "MATCH (c:AccountabilityCount)-[:COUNTED_FOR]->(a:Accident)",
+            f"WHERE c.within_id IS NULL AND c.measure IN [{listed}]",
+            "  AND (c.stated_day IS NULL OR c.stated_day <= $as_of_day)",
+            f"OPTIONAL MATCH {match}",
+            *([f"WHERE {where}"] if where else []),
+            "WITH c, a, count(DISTINCT x.id) AS named",
+        ]
+        branches.append("\n".join(lines) + "\n")
+    return branches
 
 
 def gaps_audit_text(measures: dict[str, Measure] | None = None) -> str:
     """The full text of safetykg/queries/accountability-gaps.cypher, generated from the declaration."""
     measures = measures if measures is not None else load_measures()
-    prefix = _named_prefix(measures)
-    rows = prefix + (
-        "WHERE named < c.count\n"
+    branches = _named_branches(measures)
+    rows = "UNION ALL\n".join(
+        branch + "WHERE named < c.count\n"
         "RETURN a.id AS accident_id, a.name AS accident, c.id AS count_id, c.measure AS measure,\n"
         "       c.count AS published, named AS named, c.count - named AS unnamed, c.stated_date AS stated_date,\n"
         "       c.source_ids AS sources\n"
-        "ORDER BY unnamed DESC, accident_id, count_id"
+        for branch in branches
     )
-    subgraph = prefix + (
-        "WHERE named < c.count\n"
+    subgraph = "UNION ALL\n".join(
+        branch + "WHERE named < c.count\n"
         "RETURN c.id AS src, 'AccountabilityCount' AS src_label, 'COUNTED_FOR' AS rel, a.id AS dst,\n"
-        "       'Accident' AS dst_label, c.name AS src_name, a.name AS dst_name"
+        "       'Accident' AS dst_label, c.name AS src_name, a.name AS dst_name\n"
+        for branch in branches
     )
-    count = prefix + "RETURN sum(CASE WHEN named < c.count THEN 1 ELSE 0 END) AS x, count(c) AS y"
-    return f"{_GAPS_HEADER}{rows}\n\n// ---- subgraph\n{subgraph}\n\n// ---- count\n{count}\n"
+    count = "UNION ALL\n".join(
+        branch + "RETURN sum(CASE WHEN named < c.count THEN 1 ELSE 0 END) AS x, count(c) AS y\n" for branch in branches
+    )
+    return f"{_GAPS_HEADER}{rows}\n// ---- subgraph\n{subgraph}\n// ---- count\n{count}"

@@ -90,61 +90,52 @@ RETURN d.id AS department_id,
 ORDER BY open_items DESC, items DESC, department_id
 
 // ---- count
-MATCH (d:Department)
-OPTIONAL MATCH (d)-[:IN_REGION]->(:Region)-[:PART_OF*0..2]->(prov:Region {level: 'province'})
-WITH d, prov
-OPTIONAL MATCH (p:Penalty)-[:ENFORCED_BY]->(d)
-WITH d, prov, p,
+// One branch per kind of item, each summing its own items (the runner adds the rows up): a department with no
+// item adds nothing, so the per-department roll-up of the rows query is not needed here.
+MATCH (p:Penalty)-[:ENFORCED_BY]->(:Department)
+WITH p,
      CASE WHEN p.checked_day IS NULL OR coalesce(p.recommended_day, p.decided_day) <= p.checked_day
           THEN coalesce(p.recommended_day, p.decided_day, p.checked_day) ELSE p.checked_day END AS since_day
-WITH d, prov,
-     sum(CASE WHEN since_day <= $as_of_day OR p.executed_day <= $as_of_day THEN 1 ELSE 0 END) AS penalties,
-     sum(CASE WHEN since_day <= $as_of_day
-               AND (p.executed_day IS NULL OR p.executed_day > $as_of_day)
-               AND NOT (coalesce(p.checked_status, '') = 'executed' AND coalesce(p.checked_day, $as_of_day + 1) <= $as_of_day)
-               AND NOT (coalesce(p.status, '') = 'executed' AND p.executed_day IS NULL)
-              THEN 1 ELSE 0 END) AS penalties_open
-OPTIONAL MATCH (x:Discipline)-[:ENFORCED_BY]->(d)
-WITH d, prov, penalties, penalties_open, x,
+RETURN sum(CASE WHEN since_day <= $as_of_day
+                 AND (p.executed_day IS NULL OR p.executed_day > $as_of_day)
+                 AND NOT (coalesce(p.checked_status, '') = 'executed' AND coalesce(p.checked_day, $as_of_day + 1) <= $as_of_day)
+                 AND NOT (coalesce(p.status, '') = 'executed' AND p.executed_day IS NULL)
+                THEN 1 ELSE 0 END) AS x,
+       sum(CASE WHEN since_day <= $as_of_day OR p.executed_day <= $as_of_day THEN 1 ELSE 0 END) AS y
+UNION ALL
+MATCH (x:Discipline)-[:ENFORCED_BY]->(:Department)
+WITH x,
      CASE WHEN x.checked_day IS NULL OR coalesce(x.recommended_day, x.decided_day) <= x.checked_day
           THEN coalesce(x.recommended_day, x.decided_day, x.checked_day) ELSE x.checked_day END AS since_day
-WITH d, prov, penalties, penalties_open,
-     sum(CASE WHEN since_day <= $as_of_day OR x.executed_day <= $as_of_day THEN 1 ELSE 0 END) AS disciplines,
-     sum(CASE WHEN since_day <= $as_of_day
-               AND (x.executed_day IS NULL OR x.executed_day > $as_of_day)
-               AND NOT (coalesce(x.checked_status, '') = 'executed' AND coalesce(x.checked_day, $as_of_day + 1) <= $as_of_day)
-               AND NOT (coalesce(x.status, '') = 'executed' AND x.executed_day IS NULL)
-              THEN 1 ELSE 0 END) AS disciplines_open
-OPTIONAL MATCH (m:Measure)-[:ASSIGNED_TO]->(d)
-WITH d, prov, penalties, penalties_open, disciplines, disciplines_open, m,
+RETURN sum(CASE WHEN since_day <= $as_of_day
+                 AND (x.executed_day IS NULL OR x.executed_day > $as_of_day)
+                 AND NOT (coalesce(x.checked_status, '') = 'executed' AND coalesce(x.checked_day, $as_of_day + 1) <= $as_of_day)
+                 AND NOT (coalesce(x.status, '') = 'executed' AND x.executed_day IS NULL)
+                THEN 1 ELSE 0 END) AS x,
+       sum(CASE WHEN since_day <= $as_of_day OR x.executed_day <= $as_of_day THEN 1 ELSE 0 END) AS y
+UNION ALL
+MATCH (m:Measure)-[:ASSIGNED_TO]->(:Department)
+WITH m,
      coalesce(m.ordered_day <= $as_of_day OR m.due_day <= $as_of_day OR m.verified_day <= $as_of_day OR m.checked_day <= $as_of_day
               OR m.resumed_day <= $as_of_day, false) AS known
-WITH d, prov, penalties, penalties_open, disciplines, disciplines_open,
-     sum(CASE WHEN known THEN 1 ELSE 0 END) AS measures,
-     sum(CASE WHEN known
-               AND (m.verified_day IS NULL OR m.verified_day > $as_of_day)
-               AND NOT (coalesce(m.checked_status, '') = 'verified' AND coalesce(m.checked_day, $as_of_day + 1) <= $as_of_day)
-               AND NOT (coalesce(m.status, '') = 'verified' AND m.verified_day IS NULL)
-              THEN 1 ELSE 0 END) AS measures_open
-OPTIONAL MATCH (c:CriminalCase)-[:HANDLED_BY]->(d)
+RETURN sum(CASE WHEN known
+                 AND (m.verified_day IS NULL OR m.verified_day > $as_of_day)
+                 AND NOT (coalesce(m.checked_status, '') = 'verified' AND coalesce(m.checked_day, $as_of_day + 1) <= $as_of_day)
+                 AND NOT (coalesce(m.status, '') = 'verified' AND m.verified_day IS NULL)
+                THEN 1 ELSE 0 END) AS x,
+       sum(CASE WHEN known THEN 1 ELSE 0 END) AS y
+UNION ALL
+MATCH (c:CriminalCase)-[:HANDLED_BY]->(d:Department)
 OPTIONAL MATCH (a:Accident)-[:LED_TO]->(c)
-WITH d, prov, penalties, penalties_open, disciplines, disciplines_open, measures, measures_open, c,
-     min(a.day) AS accident_day
-WITH d, prov, penalties, penalties_open, disciplines, disciplines_open, measures, measures_open, c,
+WITH d.id AS department_id, c, min(a.day) AS accident_day
+WITH c,
      coalesce(accident_day <= $as_of_day OR c.filed_day <= $as_of_day OR c.detained_day <= $as_of_day OR c.arrested_day <= $as_of_day
               OR c.prosecuted_day <= $as_of_day OR c.judged_day <= $as_of_day OR c.final_day <= $as_of_day OR c.checked_day <= $as_of_day,
               false) AS known
-WITH d, prov, penalties, penalties_open, disciplines, disciplines_open, measures, measures_open,
-     sum(CASE WHEN known THEN 1 ELSE 0 END) AS criminal_cases,
-     sum(CASE WHEN known
-               AND NOT coalesce(c.judged_day <= $as_of_day OR c.final_day <= $as_of_day, false)
-               AND NOT (coalesce(c.stage, '') IN ['judged', 'final', 'not_prosecuted']
-                        AND c.judged_day IS NULL AND c.final_day IS NULL)
-               AND NOT (coalesce(c.checked_status, '') = 'judged' AND coalesce(c.checked_day, $as_of_day + 1) <= $as_of_day)
-              THEN 1 ELSE 0 END) AS criminal_cases_open
-WITH d, prov, penalties, penalties_open, disciplines, disciplines_open, measures, measures_open,
-     criminal_cases, criminal_cases_open,
-     penalties_open + disciplines_open + measures_open + criminal_cases_open AS open_items,
-     penalties + disciplines + measures + criminal_cases AS items
-WHERE items > 0
-RETURN sum(open_items) AS x, sum(items) AS y
+RETURN sum(CASE WHEN known
+                 AND NOT coalesce(c.judged_day <= $as_of_day OR c.final_day <= $as_of_day, false)
+                 AND NOT (coalesce(c.stage, '') IN ['judged', 'final', 'not_prosecuted']
+                          AND c.judged_day IS NULL AND c.final_day IS NULL)
+                 AND NOT (coalesce(c.checked_status, '') = 'judged' AND coalesce(c.checked_day, $as_of_day + 1) <= $as_of_day)
+                THEN 1 ELSE 0 END) AS x,
+       sum(CASE WHEN known THEN 1 ELSE 0 END) AS y

@@ -3,7 +3,9 @@
 An audit file is a metadata header of `// key: value` comment lines followed by the rows
 query, and optionally a `// ---- subgraph` section (edges for drawing: src, src_label, rel,
 dst, dst_label), a `// ---- count` section (x and y for "x of y") and a `// ---- total`
-section (`total`: how many rows the rows query returns, counted cheaply; see Paging):
+section (`total`: how many rows the rows query returns, counted cheaply; see Paging). Count and
+total sections may return several rows (e.g. UNION ALL, one branch per label or case, each
+aggregating only its own items): the runner adds them up. A header looks like this:
 
     // id: unexecuted-penalties
     // title_zh: 行政处罚未执行
@@ -750,7 +752,7 @@ def run_audit(
     count_query = audit.query("count", engine)
     if count_query:
         found = store.run(count_query, query_params(count_query, resolved))
-        count = (found[0].get("x") or 0, found[0].get("y") or 0) if found else (0, 0)
+        count = (sum(r.get("x") or 0 for r in found), sum(r.get("y") or 0 for r in found)) if found else (0, 0)
     columns = list(rows[0].keys()) if rows else audit.columns
     return AuditResult(
         rows=rows, count=count, columns=columns, params=display_params(resolved), total=total, offset=offset,
@@ -767,7 +769,7 @@ def _page_total(rows: list[dict[str, Any]], offset: int, limit: int | None) -> i
 
 def _run_total(store: Store, query: str, resolved: Mapping[str, Any]) -> int:
     found = store.run(query, query_params(query, resolved))
-    return int(found[0]["total"] or 0) if found else 0
+    return sum(int(r["total"] or 0) for r in found)
 
 
 def audit_subgraph(
