@@ -15,16 +15,16 @@ items and the links, not with every property of every node (issue 12: toward 1M 
   (normalised betweenness: how much of the broken chains runs through it). Degree
   centrality is reported too.
 - **Betweenness, exact or sampled.** Brandes' algorithm costs one traversal of the
-  source's component (its nodes + edges) per source node. A small chain graph, V·(V + E)
-  within `EXACT_WORK` (every fixture and the shipped data, a few seconds), is computed
-  whole and exactly, as networkx always did. A larger one is computed component by
-  component (two nodes in different components have no path between them, so nothing
-  is lost; components of one or two nodes are 0): exactly while the sum of nodes ×
-  (nodes + edges) over the components fits `BETWEENNESS_BUDGET`. Beyond that budget every
-  component starts from the same fraction of its nodes, drawn with a fixed seed
+  source's component (its nodes + edges) per source node, so exact betweenness costs the
+  sum of nodes × (nodes + edges) over the components. While that fits `EXACT_WORK` (every
+  fixture and the shipped data; under 10 s) the graph is computed whole and exactly, as
+  networkx always did. Beyond it, betweenness is computed component by component (two
+  nodes in different components have no path between them, so nothing is lost;
+  components of one or two nodes are 0), and every component starts from the same
+  fraction of its nodes, drawn with a fixed seed
   (networkx `k=`, `seed=0`, the sums rescaled by nodes/k), at least
   `MIN_BETWEENNESS_PIVOTS` (a small component stays exact), the fraction chosen so the
-  work stays near the budget however large the graph. The same graph gives the same
+  work stays near `BETWEENNESS_BUDGET` however large the graph. The same graph gives the same
   values on every run. Sampled values are estimates: a department that bridges many
   chains stays high, but actors with close values can swap places, and a small bridge
   that no pivot's paths cross can read 0. `AnalyticsResult.betweenness` says which it was.
@@ -310,24 +310,23 @@ def broken_chains(graph: GraphSource, as_of: str) -> tuple[nx.Graph, list[dict[s
     return chain, items
 
 
-# Brandes' algorithm costs one traversal (nodes + edges of the source's component) per source node.
-# EXACT_WORK: the whole graph at once, exactly as networkx does it (every fixture and the shipped data;
-# a few seconds). BETWEENNESS_BUDGET: otherwise the work spent at most, component by component (about
-# half a minute of networkx on a busy core), so a national graph costs the same as a provincial one.
-EXACT_WORK = 6_000_000
-BETWEENNESS_BUDGET = 30_000_000
-MIN_BETWEENNESS_PIVOTS = 8
+# Brandes' algorithm costs one traversal of the source's component (its nodes + edges) per source
+# node, so the exact work is the sum of nodes × (nodes + edges) over the components. networkx does
+# roughly 0.3M of these units a second on an idle core (a tenth of that on a crowded machine).
+EXACT_WORK = 3_000_000  # exact up to here: under 10 s; every fixture and the shipped data are far below
+BETWEENNESS_BUDGET = 15_000_000  # beyond, the sampled work is kept near this, whatever the graph's size
+MIN_BETWEENNESS_PIVOTS = 4  # a component this small stays exact
 BETWEENNESS_SEED = 0
 
 
-def betweenness_plan(sizes: Sequence[tuple[int, int]]) -> list[int]:
-    """Source nodes (pivots) per component, given each component's (nodes, edges): all of them while
-    the exact work fits BETWEENNESS_BUDGET, else the same fraction of every component, at least
-    MIN_BETWEENNESS_PIVOTS (a small component stays exact), so the work stays near the budget."""
+def betweenness_plan(sizes: Sequence[tuple[int, int]]) -> list[int] | None:
+    """Source nodes (pivots) per component, given each component's (nodes, edges); None: exact, all of
+    them. Beyond EXACT_WORK, the same fraction of every component, at least MIN_BETWEENNESS_PIVOTS,
+    the fraction chosen so the work is about BETWEENNESS_BUDGET."""
     costs = [n * (n + e) for n, e in sizes]
     total = sum(costs)
-    if total <= BETWEENNESS_BUDGET:
-        return [n for n, _ in sizes]
+    if total <= EXACT_WORK:
+        return None
     fraction = BETWEENNESS_BUDGET / total
     return [min(n, max(MIN_BETWEENNESS_PIVOTS, math.ceil(fraction * n))) for n, _ in sizes]
 
@@ -336,14 +335,14 @@ def chain_betweenness(chain: nx.Graph) -> tuple[dict[Any, float], str]:
     """Normalised betweenness of the chain graph and how it was computed: "exact", or "sampled: …" with
     the pivots used. A pair of nodes in different components has no path, so each component's
     betweenness is its own; only the normalisation (by the whole graph's (V-1)(V-2)) is shared."""
-    size, edges = chain.number_of_nodes(), chain.number_of_edges()
+    size = chain.number_of_nodes()
     if size <= 2:
         return {}, "exact"
-    if size * (size + edges) <= EXACT_WORK:
-        return nx.betweenness_centrality(chain, normalized=True), "exact"
     components = [sorted(c) for c in nx.connected_components(chain) if len(c) > 2]  # smaller ones: all 0
     sizes = [(len(c), sum(chain.degree(n) for n in c) // 2) for c in components]
     plan = betweenness_plan(sizes)
+    if plan is None:
+        return nx.betweenness_centrality(chain, normalized=True), "exact"
     scale = 2 / ((size - 1) * (size - 2))  # networkx's normalisation of an undirected graph's pair counts
     values: dict[Any, float] = {}
     for nodes, pivots in zip(components, plan, strict=True):
@@ -355,11 +354,11 @@ def chain_betweenness(chain: nx.Graph) -> tuple[dict[Any, float], str]:
         for node, value in found.items():
             if value:
                 values[node] = value * scale
-    sampled = sum(p for p, (n, _) in zip(plan, sizes, strict=True) if p < n)
+    sampled = [(p, n) for p, (n, _) in zip(plan, sizes, strict=True) if p < n]
     if not sampled:
         return values, "exact"
-    in_sampled = sum(n for p, (n, _) in zip(plan, sizes, strict=True) if p < n)
-    return values, f"sampled: {sampled} pivots of {in_sampled} nodes in the largest components, seed {BETWEENNESS_SEED}"
+    return values, (f"sampled: {sum(p for p, _ in sampled)} pivots of {sum(n for _, n in sampled)} nodes "
+                    f"in {len(sampled)} components, seed {BETWEENNESS_SEED}")
 
 
 def actor_centrality(graph: GraphSource, chain: nx.Graph) -> tuple[list[dict[str, Any]], str]:
