@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import pytest
@@ -411,3 +412,56 @@ def test_shipped_data_links(store: Store):
         "RC-ACC-2020-0829-xiangfen": ["ACC-2020-0829-xiangfen", "ACC-2020-1001-taiyuan"],
         "RC-ACC-UNDATED-chenzhou": ["ACC-UNDATED-chenzhou", "ACC-2017-0507-hunan"],
     }
+
+
+# --- the streamed analytics give what the whole-graph networkx analytics gave (issue 12) ---------
+
+
+def _same_as_reference(store: Store, as_of: str) -> None:
+    from . import analytics_reference
+
+    new = analyze(store, as_of=as_of)
+    old = analytics_reference.analyze_graph(analytics_reference.pull_networkx(store), as_of)
+    assert new.as_dict() == old.as_dict()
+    assert new.accident_cluster == old.accident_cluster
+    assert list(new.accident_cluster) == list(old.accident_cluster)
+    assert new.betweenness == "exact"
+
+
+def test_streamed_analytics_equal_the_whole_graph_ones(store: Store):
+    _load(store, *BASE)
+    for as_of in ("2021-11-01", "2022-01-15", "2022-12-31"):
+        _same_as_reference(store, as_of)
+    apply_recurrences(store, derive_recurrences(store), computed_date="2024-06-01")
+    _same_as_reference(store, "2024-06-01")
+
+
+def test_streamed_analytics_equal_the_whole_graph_ones_on_the_shipped_data(store: Store):
+    load_paths(store, [DATA])
+    apply_recurrences(store, derive_recurrences(store), computed_date="2026-11-29")
+    _same_as_reference(store, "2026-11-29")
+
+
+def test_betweenness_by_component_is_the_exact_betweenness(monkeypatch: pytest.MonkeyPatch):
+    import networkx as nx
+
+    from safetykg.graph import analytics
+
+    chain = nx.Graph()
+    for offset, graph in enumerate([nx.balanced_tree(3, 3), nx.path_graph(7), nx.cycle_graph(5), nx.path_graph(2)]):
+        chain.add_edges_from((f"{offset}:{u}", f"{offset}:{v}") for u, v in graph.edges)
+    chain.add_node("lonely:0")
+    exact = nx.betweenness_centrality(chain, normalized=True)
+    monkeypatch.setattr(analytics, "EXACT_WORK", 0)
+    values, method = analytics.chain_betweenness(chain)
+    assert method == "exact"
+    assert {n: round(values.get(n, 0.0), 12) for n in chain} == {n: round(v, 12) for n, v in exact.items()}
+    # beyond the budget: the same fraction of every component, seeded; small components stay exact
+    monkeypatch.setattr(analytics, "BETWEENNESS_BUDGET", 1000)
+    monkeypatch.setattr(analytics, "MIN_BETWEENNESS_PIVOTS", 5)
+    sampled, method = analytics.chain_betweenness(chain)
+    assert method.startswith("sampled: ")
+    assert sampled == analytics.chain_betweenness(chain)[0]
+    assert round(sampled["2:0"], 12) == round(exact["2:0"], 12)  # the 5-cycle is small enough to stay exact
+    assert max(sampled, key=lambda n: sampled[n]) == "0:0"  # the root of the tree is still the bridge
+    assert analytics.betweenness_plan([(40, 39), (5, 5)]) == [math.ceil(1000 / (40 * 79 + 5 * 10) * 40), 5]

@@ -1,24 +1,46 @@
-"""networkx analytics over the graph pulled from either engine (`to_networkx`).
+"""Analytics of the broken accountability chains and of recurrence, read from the store column by column.
 
-What Cypher does badly is done here, on the MultiDiGraph:
+Nothing pulls the whole graph: every computation reads, with a narrow streamed query
+(`Store.iter_rows`), only the columns and edges it needs, so memory grows with the open
+items and the links, not with every property of every node (issue 12: toward 1M accidents).
 
 - **Broken chains.** Open accountability items as of a date — penalties and
   disciplinary measures not executed, criminal cases stalled, rectification measures
   not verified — joined to the departments and enterprises they are against, enforced
   by, assigned to or handled by (a person is replaced by the enterprises/departments
-  they work for), and to the accident they stem from. On that undirected, bipartite-ish
-  graph (accidents – items – actors) every department and enterprise gets
-  `open_items` (how many open items touch it) and `centrality` (normalised betweenness:
-  how much of the broken chains runs through it). Degree centrality is reported too.
-- **Clusters.** Connected components of accidents joined by RECURRENCE_OF; a
-  component of two or more accidents gets `cluster_id` = "RC-" + its earliest accident's id.
+  they work for), and to the accident they stem from. Only the stage, status and check
+  columns of the items are read; the open ones and their edges make an undirected,
+  bipartite-ish networkx graph (accidents – items – actors). On it every department and
+  enterprise gets `open_items` (how many open items touch it) and `centrality`
+  (normalised betweenness: how much of the broken chains runs through it). Degree
+  centrality is reported too.
+- **Betweenness, exact or sampled.** Brandes' algorithm costs one traversal of the
+  source's component (its nodes + edges) per source node, so exact betweenness costs the
+  sum of nodes × (nodes + edges) over the components. While that fits `EXACT_WORK` (every
+  fixture and the shipped data; under 10 s) the graph is computed whole and exactly, as
+  networkx always did. Beyond it, betweenness is computed component by component (two
+  nodes in different components have no path between them, so nothing is lost;
+  components of one or two nodes are 0), and every component starts from the same
+  fraction of its nodes, drawn with a fixed seed
+  (networkx `k=`, `seed=0`, the sums rescaled by nodes/k), at least
+  `MIN_BETWEENNESS_PIVOTS` (a small component stays exact), the fraction chosen so the
+  work stays near `BETWEENNESS_BUDGET` however large the graph. The same graph gives the same
+  values on every run. Sampled values are estimates: a department that bridges many
+  chains stays high, but actors with close values can swap places, and a small bridge
+  that no pivot's paths cross can read 0. `AnalyticsResult.betweenness` says which it was.
+- **Clusters.** Connected components of accidents joined by RECURRENCE_OF (read from those
+  edges only); a component of two or more accidents gets `cluster_id` = "RC-" + its
+  earliest accident's id.
 - **Recurrence rates.** Per province and per kind: accidents that recurred (a later
-  accident links to them) / accidents.
-- **Lead times.** Days from an accident to each recurrence.
+  accident links to them) / accidents, from the accidents' id, kind and place (the
+  province of each region is found once, not once per accident).
+- **Lead times.** Days from an accident to each recurrence (the links' `days`).
 
 Results are written back with the date they were computed (`analytics_date`): only
 nodes whose values changed (or that were never analysed) are written, so re-running
 with the same graph writes nothing and keeps the date the values were first computed.
+The stored values are compared as they stream in, and writes go in batches of
+`WRITE_BATCH` rows inside the one transaction.
 
 Open-item conventions (as of date D; an item whose first dated stage is after D did not exist yet):
 - Penalty / Discipline: open when the check found it `not_executed` / `unenforceable`
@@ -33,15 +55,16 @@ Open-item conventions (as of date D; an item whose first dated stage is after D 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import statistics
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import networkx as nx
 
-from .nxgraph import node_id, to_networkx
+from .nxgraph import node_id
 from .recurrence import Link, day_of
 from .schema import load_schema
 from .store import Store
@@ -118,6 +141,7 @@ class AnalyticsResult:
     rates_by_province: list[dict[str, Any]] = field(default_factory=list)
     rates_by_kind: list[dict[str, Any]] = field(default_factory=list)
     lead_times: list[dict[str, Any]] = field(default_factory=list)
+    betweenness: str = "exact"  # or "sampled k=… seed=…" (see the module docstring); not in as_dict
 
     def lead_time_summary(self) -> dict[str, Any]:
         days = [row["days"] for row in self.lead_times]
@@ -141,203 +165,367 @@ class AnalyticsResult:
         }
 
 
-def pull_graph(store: Store) -> nx.MultiDiGraph:
-    """The part of the graph the analytics read."""
-    return to_networkx(store, labels=ANALYTICS_LABELS, rel_types=ANALYTICS_RELS)
+@dataclass
+class GraphSource:
+    """What the analytics read: the store, queried narrowly when `analyze_graph` runs.
+
+    `links`, when set, stand in for the stored RECURRENCE_OF edges (a dry run analyses the
+    links it derived without writing them)."""
+
+    store: Store
+    links: list[Link] | None = None
 
 
-def replace_recurrences(graph: nx.MultiDiGraph, links: Iterable[Link]) -> None:
-    """Swap the graph's RECURRENCE_OF edges for derived ones (to analyse without writing)."""
-    old = [(u, v, k) for u, v, k, t in graph.edges(keys=True, data="type") if t == "RECURRENCE_OF"]
-    graph.remove_edges_from(old)
-    for link in links:
-        graph.add_edge(
-            node_id("Accident", link.from_id), node_id("Accident", link.to_id), key="RECURRENCE_OF",
-            type="RECURRENCE_OF", rule=link.rule, days=link.days, basis=list(link.basis),
-            explanation=link.explanation,
-        )
+def pull_graph(store: Store) -> GraphSource:
+    """The source the analytics read from; nothing is read until `analyze_graph` (kept for callers of the
+    former whole-graph pull: the CLI and the benchmark)."""
+    return GraphSource(store)
 
 
-def _nodes(graph: nx.MultiDiGraph, label: str) -> list[str]:
-    return sorted(n for n, lab in graph.nodes(data="label") if lab == label)
+def replace_recurrences(graph: GraphSource, links: Iterable[Link]) -> None:
+    """Analyse these links instead of the stored RECURRENCE_OF edges (to analyse without writing)."""
+    graph.links = list(links)
 
 
-def _out(graph: nx.MultiDiGraph, node: str, rel: str) -> list[str]:
-    return sorted({v for _, v, t in graph.out_edges(node, data="type") if t == rel})
+def _columns(store: Store, label: str, wanted: Iterable[str]) -> list[str]:
+    stored = {c for c, _ in store.schema.label(label).stored_columns()}
+    return [c for c in dict.fromkeys(wanted) if c in stored]
 
 
-def _in(graph: nx.MultiDiGraph, node: str, rel: str) -> list[str]:
-    return sorted({u for u, _, t in graph.in_edges(node, data="type") if t == rel})
+def _node_query(label: str, columns: Sequence[str]) -> str:
+    return f"MATCH (n:{label}) RETURN " + ", ".join(f"n.{c} AS {c}" for c in columns)
 
 
-def province_of(graph: nx.MultiDiGraph, accident: str) -> str | None:
-    """Walk OCCURRED_IN then PART_OF up to the province; returns its name."""
-    places = _out(graph, accident, "OCCURRED_IN")
-    seen: set[str] = set()
-    while places:
-        place = places[0]
-        if place in seen:
-            return None
-        seen.add(place)
-        if graph.nodes[place].get("level") == "province":
-            return str(graph.nodes[place].get("name"))
-        places = _out(graph, place, "PART_OF")
-    return None
+def _edges(store: Store, rel: str, start: str | None = None, end: str | None = None) -> Iterator[tuple[str, str, str, str]]:
+    """(start label, start key, end label, end key) of every `rel` edge between the given labels, streamed."""
+    schema = store.schema
+    for a, b in schema.relationships[rel].ends:
+        if (start and a != start) or (end and b != end):
+            continue
+        query = (f"MATCH (a:{a})-[:{rel}]->(b:{b}) "
+                 f"RETURN a.{schema.labels[a].key} AS a, b.{schema.labels[b].key} AS b")
+        for row in store.iter_rows(query):
+            yield a, str(row["a"]), b, str(row["b"])
 
 
-def _actors_of(graph: nx.MultiDiGraph, item: str) -> dict[str, str]:
-    """Departments/enterprises an item touches -> how (edge type, or via a person)."""
-    found: dict[str, str] = {}
-    targets = [(v, rel) for rel in ACTOR_EDGES for v in _out(graph, item, rel)]
-    targets += [(u, "DEFENDANT_IN") for u in _in(graph, item, "DEFENDANT_IN")]
-    for target, rel in targets:
-        label = graph.nodes[target].get("label")
-        if label in ACTOR_LABELS:
-            found.setdefault(target, rel)
-        elif label == "Person":
-            for employer in _out(graph, target, "WORKS_FOR"):
-                if graph.nodes[employer].get("label") in ACTOR_LABELS:
-                    found.setdefault(employer, f"{rel} via {target}")
+# --- broken chains -------------------------------------------------------------------
+
+# the item columns `open_reason` reads (those a label does not have are left out of its query)
+ITEM_COLUMNS = ("id", "name", "status", "stage", "checked_status", "checked_date", "executed_date", "verified_date",
+                "resumed_before_verified")
+
+
+def _open_items(store: Store, label: str, as_of: str) -> dict[str, tuple[Any, str]]:
+    """key -> (name, reason) of the items of one label that are open as of the date."""
+    columns = _columns(store, label, (*ITEM_COLUMNS, *STAGE_DATES[label]))
+    found: dict[str, tuple[Any, str]] = {}
+    for row in store.iter_rows(_node_query(label, columns)):
+        reason = open_reason(label, row, as_of)
+        if reason is not None:
+            found[str(row["id"])] = (row.get("name"), reason)
     return found
 
 
-def _accidents_of(graph: nx.MultiDiGraph, item: str) -> list[str]:
-    if graph.nodes[item].get("label") == "CriminalCase":
-        return _in(graph, item, "LED_TO")
-    accidents: set[str] = set()
-    for investigation in _in(graph, item, "RECOMMENDS"):
-        accidents.update(_in(graph, investigation, "INVESTIGATED_BY"))
-    return sorted(accidents)
+def _employers(store: Store) -> dict[str, list[str]]:
+    """Person key -> the departments/enterprises they work for, as sorted node ids."""
+    employers: dict[str, set[str]] = defaultdict(set)
+    for _, person, label, key in _edges(store, "WORKS_FOR", start="Person"):
+        if label in ACTOR_LABELS:
+            employers[person].add(node_id(label, key))
+    return {person: sorted(ids) for person, ids in employers.items()}
 
 
-def broken_chains(graph: nx.MultiDiGraph, as_of: str) -> tuple[nx.Graph, list[dict[str, Any]]]:
-    """The undirected accidents–open items–actors graph and the open items."""
+def _item_actors(store: Store, label: str, open_keys: Mapping[str, Any],
+                 employers: Mapping[str, list[str]]) -> dict[str, dict[str, str]]:
+    """Open item key -> {actor node id: how}, in the order of ACTOR_EDGES, then defendants; within one
+    edge type by node id (a person's employers take the person's place)."""
+    targets: dict[str, list[tuple[int, str, str]]] = defaultdict(list)  # item -> (edge rank, node id, rel)
+    for rank, rel in enumerate(ACTOR_EDGES):
+        for _, item, end, key in _edges(store, rel, start=label):
+            if item in open_keys:
+                targets[item].append((rank, node_id(end, key), rel))
+    for start, key, _, item in _edges(store, "DEFENDANT_IN", end=label):
+        if item in open_keys:
+            targets[item].append((len(ACTOR_EDGES), node_id(start, key), "DEFENDANT_IN"))
+    actors: dict[str, dict[str, str]] = {}
+    for item, found in targets.items():
+        out: dict[str, str] = {}
+        for _, target, rel in sorted(set(found)):
+            target_label, target_key = target.split(":", 1)
+            if target_label in ACTOR_LABELS:
+                out.setdefault(target, rel)
+            elif target_label == "Person":
+                for employer in employers.get(target_key, ()):
+                    out.setdefault(employer, f"{rel} via {target}")
+        actors[item] = out
+    return actors
+
+
+def _item_accidents(store: Store, label: str, open_keys: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Open item key -> the accidents it stems from (sorted node ids): a criminal case through LED_TO,
+    the other items through the investigation that recommended them."""
+    if label == "CriminalCase":
+        query = "MATCH (a:Accident)-[:LED_TO]->(n:CriminalCase) RETURN n.id AS item, a.id AS accident"
+    else:
+        query = (f"MATCH (a:Accident)-[:INVESTIGATED_BY]->(:Investigation)-[:RECOMMENDS]->(n:{label}) "
+                 "RETURN n.id AS item, a.id AS accident")
+    accidents: dict[str, set[str]] = defaultdict(set)
+    for row in store.iter_rows(query):
+        item = str(row["item"])
+        if item in open_keys:
+            accidents[item].add(node_id("Accident", str(row["accident"])))
+    return {item: sorted(ids) for item, ids in accidents.items()}
+
+
+def _key(nid: str) -> str:
+    return nid.split(":", 1)[1]
+
+
+def broken_chains(graph: GraphSource, as_of: str) -> tuple[nx.Graph, list[dict[str, Any]]]:
+    """The undirected accidents–open items–actors graph and the open items (by label, then id)."""
+    store = graph.store
+    employers = _employers(store)
     chain = nx.Graph()
     items: list[dict[str, Any]] = []
     for label in ITEM_LABELS:
-        for item in _nodes(graph, label):
-            props = graph.nodes[item]
-            reason = open_reason(label, props, as_of)
-            if reason is None:
-                continue
-            actors = _actors_of(graph, item)
-            accidents = _accidents_of(graph, item)
-            chain.add_node(item, kind="item")
-            for actor, how in actors.items():
-                chain.add_node(actor, kind="actor")
-                chain.add_edge(item, actor, how=how)
+        open_items = _open_items(store, label, as_of)
+        if not open_items:
+            continue
+        actors_of = _item_actors(store, label, open_items, employers)
+        accidents_of = _item_accidents(store, label, open_items)
+        for key in sorted(open_items):
+            name, reason = open_items[key]
+            item = node_id(label, key)
+            actors = actors_of.get(key, {})
+            accidents = accidents_of.get(key, [])
+            chain.add_node(item)
+            for actor in actors:
+                chain.add_edge(item, actor)
             for accident in accidents:
-                chain.add_node(accident, kind="accident")
-                chain.add_edge(item, accident, how="accident")
+                chain.add_edge(item, accident)
             items.append({
-                "id": props["key"], "label": label, "name": props.get("name"), "reason": reason,
-                "actors": [graph.nodes[a]["key"] for a in actors],
-                "accidents": [graph.nodes[a]["key"] for a in accidents],
+                "id": key, "label": label, "name": name, "reason": reason,
+                "actors": [_key(a) for a in actors], "accidents": [_key(a) for a in accidents],
             })
     return chain, items
 
 
-EXACT_BETWEENNESS_MAX = 5000  # nodes of the broken-chain graph; above it, betweenness is sampled
-BETWEENNESS_SAMPLES = 500
+# Brandes' algorithm costs one traversal of the source's component (its nodes + edges) per source
+# node, so the exact work is the sum of nodes × (nodes + edges) over the components. networkx does
+# roughly 0.3M of these units a second on an idle core (a tenth of that on a crowded machine).
+EXACT_WORK = 3_000_000  # exact up to here: under 10 s; every fixture and the shipped data are far below
+BETWEENNESS_BUDGET = 15_000_000  # beyond, the sampled work is kept near this, whatever the graph's size
+MIN_BETWEENNESS_PIVOTS = 4  # a component this small stays exact
+BETWEENNESS_SEED = 0
 
 
-def actor_centrality(graph: nx.MultiDiGraph, chain: nx.Graph) -> list[dict[str, Any]]:
-    """Betweenness is exact up to EXACT_BETWEENNESS_MAX nodes (all shipped and fixture graphs); beyond,
-    Brandes' algorithm from BETWEENNESS_SAMPLES fixed-seed pivots (O(k·E) instead of O(V·E)), so a
-    national graph is analysed in minutes, with the same pivots and so the same values on every run."""
+def betweenness_plan(sizes: Sequence[tuple[int, int]]) -> list[int] | None:
+    """Source nodes (pivots) per component, given each component's (nodes, edges); None: exact, all of
+    them. Beyond EXACT_WORK, the same fraction of every component, at least MIN_BETWEENNESS_PIVOTS,
+    the fraction chosen so the work is about BETWEENNESS_BUDGET."""
+    costs = [n * (n + e) for n, e in sizes]
+    total = sum(costs)
+    if total <= EXACT_WORK:
+        return None
+    fraction = BETWEENNESS_BUDGET / total
+    return [min(n, max(MIN_BETWEENNESS_PIVOTS, math.ceil(fraction * n))) for n, _ in sizes]
+
+
+def chain_betweenness(chain: nx.Graph) -> tuple[dict[Any, float], str]:
+    """Normalised betweenness of the chain graph and how it was computed: "exact", or "sampled: …" with
+    the pivots used. A pair of nodes in different components has no path, so each component's
+    betweenness is its own; only the normalisation (by the whole graph's (V-1)(V-2)) is shared."""
     size = chain.number_of_nodes()
-    sample = {"k": BETWEENNESS_SAMPLES, "seed": 0} if size > EXACT_BETWEENNESS_MAX else {}
-    betweenness = nx.betweenness_centrality(chain, normalized=True, **sample) if size > 2 else {}
+    if size <= 2:
+        return {}, "exact"
+    components = [sorted(c) for c in nx.connected_components(chain) if len(c) > 2]  # smaller ones: all 0
+    sizes = [(len(c), sum(chain.degree(n) for n in c) // 2) for c in components]
+    plan = betweenness_plan(sizes)
+    if plan is None:
+        return nx.betweenness_centrality(chain, normalized=True), "exact"
+    scale = 2 / ((size - 1) * (size - 2))  # networkx's normalisation of an undirected graph's pair counts
+    values: dict[Any, float] = {}
+    for nodes, pivots in zip(components, plan, strict=True):
+        sub = nx.Graph()
+        sub.add_nodes_from(nodes)  # sorted: the seeded pivots do not depend on the order nodes were read
+        sub.add_edges_from((u, v) for u in nodes for v in chain[u])
+        k = None if pivots >= len(nodes) else pivots
+        found = nx.betweenness_centrality(sub, k=k, normalized=False, seed=BETWEENNESS_SEED)
+        for node, value in found.items():
+            if value:
+                values[node] = value * scale
+    sampled = [(p, n) for p, (n, _) in zip(plan, sizes, strict=True) if p < n]
+    if not sampled:
+        return values, "exact"
+    return values, (f"sampled: {sum(p for p, _ in sampled)} pivots of {sum(n for _, n in sampled)} nodes "
+                    f"in {len(sampled)} components, seed {BETWEENNESS_SEED}")
+
+
+def actor_centrality(graph: GraphSource, chain: nx.Graph) -> tuple[list[dict[str, Any]], str]:
+    """Every department and enterprise with its open items and centralities, most central first."""
+    betweenness, method = chain_betweenness(chain)
     degree = nx.degree_centrality(chain) if chain.number_of_nodes() > 1 else {}
-    rows = []
+    rows: list[dict[str, Any]] = []
     for label in ACTOR_LABELS:
-        for actor in _nodes(graph, label):
-            props = graph.nodes[actor]
-            items = sorted(graph.nodes[n]["key"] for n in chain.neighbors(actor)) if actor in chain else []
+        for row in graph.store.iter_rows(_node_query(label, ("id", "name"))):
+            key = str(row["id"])
+            actor = node_id(label, key)
+            items = sorted(_key(n) for n in chain.neighbors(actor)) if actor in chain else []
             rows.append({
-                "id": props["key"], "label": label, "name": props.get("name"),
+                "id": key, "label": label, "name": row.get("name"),
                 "open_items": len(items), "items": items,
                 "centrality": round(float(betweenness.get(actor, 0.0)), CENTRALITY_DIGITS),
                 "degree_centrality": round(float(degree.get(actor, 0.0)), CENTRALITY_DIGITS),
             })
     rows.sort(key=lambda r: (-r["centrality"], -r["open_items"], r["label"], r["id"]))
-    return rows
+    return rows, method
 
 
-def recurrence_clusters(graph: nx.MultiDiGraph) -> tuple[list[Cluster], dict[str, str | None]]:
-    accidents = _nodes(graph, "Accident")
+# --- recurrence ----------------------------------------------------------------------
+
+
+@dataclass
+class _Recurrence:
+    """RECURRENCE_OF links, (later, earlier) -> (days, rule), and what the accidents add to them."""
+
+    links: dict[tuple[str, str], tuple[int | None, Any]]
+    dates: dict[str, Any] = field(default_factory=dict)  # linked accidents only
+    accidents: list[str] = field(default_factory=list)  # every accident id
+    by_province: dict[str, dict[str, int]] = field(default_factory=dict)
+    by_kind: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+def _links(graph: GraphSource) -> dict[tuple[str, str], tuple[int | None, Any]]:
+    def days(value: Any) -> int | None:
+        return int(value) if value is not None else None
+
+    if graph.links is not None:
+        return {(link.from_id, link.to_id): (days(link.days), link.rule) for link in graph.links}
+    rows = graph.store.iter_rows(
+        "MATCH (a:Accident)-[e:RECURRENCE_OF]->(b:Accident) RETURN a.id AS later, b.id AS earlier, "
+        "e.days AS days, e.rule AS rule"
+    )
+    return {(str(r["later"]), str(r["earlier"])): (days(r["days"]), r["rule"]) for r in rows}
+
+
+def region_provinces(store: Store) -> dict[str, str | None]:
+    """Region adcode -> the name of its province: the region, then its first PART_OF parent (by adcode),
+    up to the first region whose level is province; None when there is none or the walk loops."""
+    regions = {str(r["adcode"]): (r["level"], r["name"])
+               for r in store.iter_rows(_node_query("Region", ("adcode", "level", "name")))}
+    parents: dict[str, set[str]] = defaultdict(set)
+    for _, child, _, parent in _edges(store, "PART_OF", start="Region", end="Region"):
+        parents[child].add(parent)
+
+    def walk(start: str) -> str | None:
+        places = [start]
+        seen: set[str] = set()
+        while places:
+            place = places[0]
+            if place in seen:
+                return None
+            seen.add(place)
+            level, name = regions.get(place, (None, None))
+            if level == "province":
+                return str(name)
+            places = sorted(parents.get(place, ()))
+        return None
+
+    return {adcode: walk(adcode) for adcode in regions}
+
+
+def _read_recurrence(graph: GraphSource) -> _Recurrence:
+    """One pass over the accidents (id, kind, date, place): rates counted as they stream by."""
+    store = graph.store
+    rec = _Recurrence(_links(graph))
+    recurred = {earlier for _, earlier in rec.links}
+    repeats = {later for later, _ in rec.links}
+    linked = recurred | repeats
+    provinces = region_provinces(store)
+    place: dict[str, str] = {}  # accident -> its first place (by adcode), as `province_of` walked it
+    for _, accident, _, adcode in _edges(store, "OCCURRED_IN", start="Accident", end="Region"):
+        if accident not in place or adcode < place[accident]:
+            place[accident] = adcode
+    groups: dict[str, dict[str, dict[str, int]]] = {"province": {}, "kind": {}}
+    for row in store.iter_rows(_node_query("Accident", ("id", "kind", "date"))):
+        accident = str(row["id"])
+        rec.accidents.append(accident)
+        if accident in linked:
+            rec.dates[accident] = row.get("date")
+        where = place.pop(accident) if accident in place else None
+        keys = {"province": (provinces.get(where) if where else None) or "不详", "kind": row.get("kind") or "不详"}
+        for dim, key in keys.items():
+            counts = groups[dim].setdefault(key, {"accidents": 0, "recurred": 0, "repeats": 0})
+            counts["accidents"] += 1
+            counts["recurred"] += accident in recurred
+            counts["repeats"] += accident in repeats
+    rec.by_province, rec.by_kind = groups["province"], groups["kind"]
+    rec.accidents.sort()
+    return rec
+
+
+def recurrence_clusters(rec: _Recurrence) -> tuple[list[Cluster], dict[str, str | None]]:
+    """Components of two or more accidents joined by RECURRENCE_OF; every accident's cluster or None."""
     linked = nx.Graph()
-    linked.add_nodes_from(accidents)
-    edges = [(u, v) for u, v, t in graph.edges(data="type") if t == "RECURRENCE_OF"]
-    linked.add_edges_from(edges)
+    linked.add_edges_from(rec.links)
     clusters: list[Cluster] = []
-    membership: dict[str, str | None] = {graph.nodes[a]["key"]: None for a in accidents}
+    membership: dict[str, str | None] = dict.fromkeys(rec.accidents)
+    component_of: dict[str, int] = {}
 
-    def order(node: str) -> tuple[str, str]:
-        return (str(graph.nodes[node].get("date") or "9999-99-99"), graph.nodes[node]["key"])
+    def order(accident: str) -> tuple[str, str]:
+        return (str(rec.dates.get(accident) or "9999-99-99"), accident)
 
-    for component in nx.connected_components(linked):
-        if len(component) < 2:
-            continue
+    components = list(nx.connected_components(linked))
+    for index, component in enumerate(components):
+        for accident in component:
+            component_of[accident] = index
+    counts: dict[int, int] = defaultdict(int)
+    for later, _ in rec.links:
+        counts[component_of[later]] += 1
+    for index, component in enumerate(components):
         members = sorted(component, key=order)
-        cluster_id = "RC-" + graph.nodes[members[0]]["key"]
-        keys = [graph.nodes[m]["key"] for m in members]
-        count = sum(1 for u, v in edges if u in component and v in component)
-        clusters.append(Cluster(cluster_id, keys, count))
-        for key in keys:
-            membership[key] = cluster_id
+        cluster_id = "RC-" + members[0]
+        clusters.append(Cluster(cluster_id, members, counts[index]))
+        for accident in members:
+            membership[accident] = cluster_id
     clusters.sort(key=lambda c: c.id)
     return clusters, membership
 
 
-def recurrence_rates(graph: nx.MultiDiGraph) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    recurred = {v for _, v, t in graph.edges(data="type") if t == "RECURRENCE_OF"}
-    repeats = {u for u, _, t in graph.edges(data="type") if t == "RECURRENCE_OF"}
-    groups: dict[str, dict[str, dict[str, int]]] = {"province": defaultdict(lambda: defaultdict(int)),
-                                                    "kind": defaultdict(lambda: defaultdict(int))}
-    for accident in _nodes(graph, "Accident"):
-        keys = {"province": province_of(graph, accident) or "不详", "kind": graph.nodes[accident].get("kind") or "不详"}
-        for dim, key in keys.items():
-            counts = groups[dim][key]
-            counts["accidents"] += 1
-            counts["recurred"] += accident in recurred
-            counts["repeats"] += accident in repeats
-
-    def rows(dim: str) -> list[dict[str, Any]]:
+def recurrence_rates(rec: _Recurrence) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    def rows(dim: str, groups: dict[str, dict[str, int]]) -> list[dict[str, Any]]:
         out: list[dict[str, Any]] = [
             {dim: key, "accidents": c["accidents"], "recurred": c["recurred"], "repeats": c["repeats"],
              "rate": round(c["recurred"] / c["accidents"], 4)}
-            for key, c in groups[dim].items()
+            for key, c in groups.items()
         ]
         out.sort(key=lambda r: (-r["rate"], -r["accidents"], r[dim]))
         return out
 
-    return rows("province"), rows("kind")
+    return rows("province", rec.by_province), rows("kind", rec.by_kind)
 
 
-def lead_times(graph: nx.MultiDiGraph) -> list[dict[str, Any]]:
-    rows = []
-    for u, v, data in graph.edges(data=True):
-        if data.get("type") != "RECURRENCE_OF":
-            continue
-        rows.append({
-            "accident": graph.nodes[v]["key"], "date": graph.nodes[v].get("date"),
-            "recurrence": graph.nodes[u]["key"], "recurrence_date": graph.nodes[u].get("date"),
-            "days": int(data["days"]) if data.get("days") is not None else None, "rule": data.get("rule"),
-        })
+def lead_times(rec: _Recurrence) -> list[dict[str, Any]]:
+    rows = [
+        {"accident": earlier, "date": rec.dates.get(earlier), "recurrence": later,
+         "recurrence_date": rec.dates.get(later), "days": days, "rule": rule}
+        for (later, earlier), (days, rule) in rec.links.items()
+    ]
     rows.sort(key=lambda r: (r["date"] or "", r["accident"], r["recurrence"]))
     return rows
 
 
-def analyze_graph(graph: nx.MultiDiGraph, as_of: str) -> AnalyticsResult:
+def analyze_graph(graph: GraphSource, as_of: str) -> AnalyticsResult:
     dt.date.fromisoformat(as_of)
     chain, items = broken_chains(graph, as_of)
-    clusters, membership = recurrence_clusters(graph)
-    by_province, by_kind = recurrence_rates(graph)
+    actors, method = actor_centrality(graph, chain)
+    del chain
+    rec = _read_recurrence(graph)
+    clusters, membership = recurrence_clusters(rec)
+    by_province, by_kind = recurrence_rates(rec)
     return AnalyticsResult(
-        as_of=as_of, actors=actor_centrality(graph, chain), open_items=items, clusters=clusters,
-        accident_cluster=membership, rates_by_province=by_province, rates_by_kind=by_kind,
-        lead_times=lead_times(graph),
+        as_of=as_of, actors=actors, open_items=items, clusters=clusters, accident_cluster=membership,
+        rates_by_province=by_province, rates_by_kind=by_kind, lead_times=lead_times(rec), betweenness=method,
     )
 
 
@@ -362,6 +550,9 @@ def _same_float(a: Any, b: Any) -> bool:
     return a is not None and b is not None and abs(float(a) - float(b)) < 10 ** -(CENTRALITY_DIGITS + 2)
 
 
+WRITE_BATCH = 20_000  # rows per UNWIND write: one parameter list of a national graph's accidents is too big
+
+
 def write_analytics(
     store: Store, result: AnalyticsResult, computed_date: str | None = None, force: bool = False
 ) -> WriteReport:
@@ -370,19 +561,22 @@ def write_analytics(
     computed_day = day_of(computed)
     report = WriteReport()
     v = store.value_expr
+
+    def write(query: str, rows: list[dict[str, Any]]) -> None:
+        for begin in range(0, len(rows), WRITE_BATCH):
+            store.write(query, {"rows": rows[begin:begin + WRITE_BATCH]})
+
     with store.transaction():
         for label in ACTOR_LABELS:
-            current = {
-                r["id"]: r for r in store.run(
-                    f"MATCH (n:{label}) RETURN n.id AS id, n.centrality AS centrality, "
-                    "n.open_items AS open_items, n.analytics_date AS analytics_date"
-                )
-            }
+            wanted = {actor["id"]: actor for actor in result.actors if actor["label"] == label}
             rows = []
-            for actor in result.actors:
-                if actor["label"] != label or actor["id"] not in current:
+            for old in store.iter_rows(
+                f"MATCH (n:{label}) RETURN n.id AS id, n.centrality AS centrality, "
+                "n.open_items AS open_items, n.analytics_date AS analytics_date"
+            ):
+                actor = wanted.get(old["id"])
+                if actor is None:
                     continue
-                old = current[actor["id"]]
                 unchanged = (
                     old["analytics_date"] is not None
                     and _same_float(old["centrality"], actor["centrality"])
@@ -394,35 +588,33 @@ def write_analytics(
                     "id": actor["id"], "centrality": float(actor["centrality"]), "open_items": actor["open_items"],
                     "analytics_date": computed, "analytics_day": computed_day,
                 })
-            if rows:
-                store.write(
-                    f"UNWIND $rows AS r MATCH (n:{label} {{id: r.id}}) "
-                    f"SET n.centrality = {v('r', 'centrality', 'float')}, n.open_items = {v('r', 'open_items', 'int')}, "
-                    f"n.analytics_date = r.analytics_date, n.analytics_day = {v('r', 'analytics_day', 'int')}",
-                    {"rows": rows},
-                )
-                report.actors += len(rows)
-        current = {
-            r["id"]: r for r in store.run(
-                "MATCH (n:Accident) RETURN n.id AS id, n.cluster_id AS cluster_id, n.analytics_date AS analytics_date"
+            rows.sort(key=lambda r: str(r["id"]))
+            write(
+                f"UNWIND $rows AS r MATCH (n:{label} {{id: r.id}}) "
+                f"SET n.centrality = {v('r', 'centrality', 'float')}, n.open_items = {v('r', 'open_items', 'int')}, "
+                f"n.analytics_date = r.analytics_date, n.analytics_day = {v('r', 'analytics_day', 'int')}",
+                rows,
             )
-        }
+            report.actors += len(rows)
         rows = []
-        for accident, cluster_id in sorted(result.accident_cluster.items()):
-            stored = current.get(accident)
-            if stored is None:
+        for stored in store.iter_rows(
+            "MATCH (n:Accident) RETURN n.id AS id, n.cluster_id AS cluster_id, n.analytics_date AS analytics_date"
+        ):
+            accident = stored["id"]
+            if accident not in result.accident_cluster:
                 continue
+            cluster_id = result.accident_cluster[accident]
             if not force and stored["analytics_date"] is not None and stored["cluster_id"] == cluster_id:
                 continue
             rows.append({"id": accident, "cluster_id": cluster_id, "analytics_date": computed,
                          "analytics_day": computed_day})
-        if rows:
-            store.write(
-                "UNWIND $rows AS r MATCH (n:Accident {id: r.id}) SET n.cluster_id = r.cluster_id, "
-                f"n.analytics_date = r.analytics_date, n.analytics_day = {v('r', 'analytics_day', 'int')}",
-                {"rows": rows},
-            )
-            report.accidents += len(rows)
+        rows.sort(key=lambda r: str(r["id"]))
+        write(
+            "UNWIND $rows AS r MATCH (n:Accident {id: r.id}) SET n.cluster_id = r.cluster_id, "
+            f"n.analytics_date = r.analytics_date, n.analytics_day = {v('r', 'analytics_day', 'int')}",
+            rows,
+        )
+        report.accidents += len(rows)
     return report
 
 
