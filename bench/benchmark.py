@@ -260,34 +260,40 @@ def targets(results: dict[str, Any]) -> list[str]:
 
 NOTES = """### Why targets are missed here, and what would close them
 
-- **The CPU was not ours.** During this run seven other sessions ran test suites and Neo4j servers
-  on the same two cores (load average about 20). The benchmark's processes got roughly one eighth
-  of a core: the 10k LadybugDB worker used 65 CPU-seconds in 561 s of wall time. Every wall-clock
-  time here is several times what an idle machine gives. Re-run `python bench/benchmark.py` on an
-  idle machine before you judge the targets.
-- **1M accidents were not measured in this session.** The generator got about 6% of a CPU: it wrote
-  156k accidents (2.8M rows) in 52 CPU-seconds at a peak RSS of 20 MiB (flat: one open file per
-  label and type). That is about 5.5 CPU-minutes for 1M. It could not finish before the deadline.
-- **Native COPY rows/s.** Each `COPY … FROM (LOAD WITH HEADERS …)` pays a fixed cost per file
-  (about 0.2-0.4 s under this load), which dominates at 10k. Larger chunks and a plain
-  `COPY … FROM 'file' (HEADER=true)` for files without list columns (lists written in LadybugDB's
-  `[a,b]` form) would cut it.
-- **Audits still above target**: `cross-province-accountability-breaks`, `department-scorecard`
-  and `accountability-gaps` aggregate over every penalty, discipline and measure, per department
-  and province. This work did not redesign them (it did the recurrence audits, paging, indexes and
-  the repeated filters). What would close it: pre-aggregated counts per department written by
-  `analyze` (like RECURRENCE_OF), and filtering on the indexed open-status columns before the joins.
-- **analyze** pulls the whole graph into networkx. Betweenness is now sampled above 5000 nodes, but
-  the pull and the per-node Python work grow with the graph. At 1M it would need the broken-chain
-  graph only (open items and their actors), built by one Cypher query, with centrality per
-  connected component.
-- **Adding 1k accidents** merges through UNWIND/MERGE (LadybugDB's COPY only fills empty tables)
-  and re-derives recurrence only for the new accidents. Reading every accident's facts for the
-  rules is the remaining full scan: reading only the new accidents' blocking-key neighbours
-  (same operator, prefecture, province) would make it independent of the graph's size.
-- **Neo4j driver path**: `UNWIND … MERGE` on the unique constraints, one transaction per batch.
-  Into an empty database, `CREATE` instead of MERGE, 10-20k-row batches and two sessions in
-  parallel would raise it; a first national load is `neo4j-admin import` anyway.
+- **The CPU was shared.** Every run above shared the two cores with test suites, Neo4j servers and
+  other measurements (the load average at each run's start is in the header; it stayed between 4
+  and 16). Wall-clock times are pessimistic; re-run `python bench/benchmark.py` on an idle machine
+  before judging a target. The 1M generator took 2337 s of wall time at a load of about 10; its
+  peak RSS was 20 MiB (one open file per label and type), so memory stays flat as N grows.
+- **Native COPY rows/s** is far below 500k/s on these tables: LadybugDB copies the wide node
+  tables (23 columns for Accident, list columns split by `LOAD WITH HEADERS`) at tens of thousands
+  of rows per second per core here. A plain `COPY … FROM 'file'` of the same rows (lists rewritten
+  as `[a,b]`) measured no faster (Penalty, 134,735 rows: 4.1-6.0 s through the subquery, 4.7-6.4 s
+  direct, back to back). What would close it: narrower tables (the sparse descriptive columns in
+  side tables), Parquet input, and an idle machine with more cores.
+- **1M embedded**: the load is measured separately (see the 1M section, or "not measured" where
+  the session ended first); the page cache is capped at `SAFETYKG_BUFFER_POOL_MIB` (1 GiB), so
+  the client's peak RSS stays near 1 GiB plus the derivation's accident records.
+- **Audits still above 1 s at 100k** (embedded): `cross-province-accountability-breaks` (the
+  Accident→Investigation→item→Department join and the province walks: about 1 s already at 10k),
+  `department-scorecard` (the sort is on aggregates, so the rows query runs for the page and for the
+  total), and the count sections of `repeat-incidents` and `regulatory-blind-spots`. What would close
+  them: a province property derived once per Region after each load (like RECURRENCE_OF) instead of
+  `PART_OF*0..2` walks, a cheap `// ---- total` section for the scorecard, and directed matches for
+  the repeat count (an undirected match followed by a join gave wrong counts on LadybugDB 0.22).
+  The other audits page before their per-row work and count with a declared total section.
+- **analyze** reads only the columns each step needs and builds the broken-chain graph from open
+  items; betweenness is exact under a work budget and sampled (fixed seed) above it. networkx's
+  Brandes pass is the remaining cost: at 100k it took about 19 minutes under a load of 10-13.
+  What would close it: trimming degree-one nodes (45% of the chain graph) before Brandes, a
+  smaller sample budget, or an engine-side centrality.
+- **Adding 1k accidents** merges through `UNWIND … MERGE` (COPY only fills empty tables) and
+  re-derives recurrence for the neighbourhood of the new accidents only (their provinces and
+  co-operated accidents, by each rule's declared reach).
+- **Neo4j driver path**: `UNWIND … MERGE` on the unique constraints, one transaction per batch; not
+  tuned in this work. Into an empty database, `CREATE`, larger batches and two sessions in parallel
+  would raise it; a first national load is `neo4j-admin import` anyway.
+- **Neo4j at 1M** (import and audits) was not run: the session's time went to the embedded path.
 """
 
 
