@@ -65,7 +65,7 @@ from typing import Any
 import networkx as nx
 
 from .nxgraph import node_id
-from .recurrence import Link, day_of
+from .recurrence import Link, day_of, read_regions
 from .schema import load_schema
 from .store import Store
 
@@ -410,12 +410,9 @@ def _links(graph: GraphSource) -> dict[tuple[str, str], tuple[int | None, Any]]:
 
 def region_provinces(store: Store) -> dict[str, str | None]:
     """Region adcode -> the name of its province: the region, then its first PART_OF parent (by adcode),
-    up to the first region whose level is province; None when there is none or the walk loops."""
-    regions = {str(r["adcode"]): (r["level"], r["name"])
-               for r in store.iter_rows(_node_query("Region", ("adcode", "level", "name")))}
-    parents: dict[str, set[str]] = defaultdict(set)
-    for _, child, _, parent in _edges(store, "PART_OF", start="Region", end="Region"):
-        parents[child].add(parent)
+    up to the first region whose level is province; None when there is none or the walk loops.
+    The gazetteer is read as recurrence reads it (`read_regions`), parents sorted by adcode."""
+    units, parents = read_regions(store)
 
     def walk(start: str) -> str | None:
         places = [start]
@@ -425,13 +422,13 @@ def region_provinces(store: Store) -> dict[str, str | None]:
             if place in seen:
                 return None
             seen.add(place)
-            level, name = regions.get(place, (None, None))
-            if level == "province":
-                return str(name)
-            places = sorted(parents.get(place, ()))
+            unit = units.get(place)
+            if unit is not None and unit.level == "province":
+                return unit.name
+            places = sorted(set(parents.get(place, ())))
         return None
 
-    return {adcode: walk(adcode) for adcode in regions}
+    return {adcode: walk(adcode) for adcode in units}
 
 
 def _read_recurrence(graph: GraphSource) -> _Recurrence:
