@@ -391,7 +391,10 @@ OPERATORS = (
 )
 
 
-def read_regions(store: Store) -> tuple[dict[str, Place], dict[str, list[str]]]:
+Gazetteer = tuple[dict[str, Place], dict[str, list[str]]]  # units by adcode, and each one's PART_OF parents
+
+
+def read_regions(store: Store) -> Gazetteer:
     """Every Region as a Place, and each one's PART_OF parents."""
     units: dict[str, Place] = {}
     parents: dict[str, list[str]] = defaultdict(list)
@@ -411,7 +414,9 @@ def _up_to_two_levels(adcode: str, parents: dict[str, list[str]]) -> list[str]:
     return found
 
 
-def read_accidents(store: Store, within: set[str] | None = None) -> list[AccidentFacts]:
+def read_accidents(
+    store: Store, within: set[str] | None = None, regions: Gazetteer | None = None
+) -> list[AccidentFacts]:
     """The rules' facts of every accident, or of the accidents `within` (sorted by id either way)."""
     ids = {"ids": sorted(within)} if within is not None else {}
     facts: dict[str, AccidentFacts] = {}
@@ -425,7 +430,7 @@ def read_accidents(store: Store, within: set[str] | None = None) -> list[Acciden
             id=row["id"], name=row["name"] or row["id"], date=date, day=day, kind=row["kind"] or None,
             mechanisms=mechanisms, severity=severity_of(row["severity"], deaths), deaths=deaths,
         )
-    units, parents = read_regions(store)
+    units, parents = regions or read_regions(store)
     recorded: dict[str, list[str]] = defaultdict(list)
     for row in store.iter_rows(PLACES_WITHIN, ids) if within is not None else store.iter_rows(PLACES):
         if row["id"] in facts:
@@ -546,11 +551,16 @@ def derive_recurrences(
     )
     reaches = {rule.reach for rule in chosen}
     if touching is not None and "all" not in reaches:
-        return derive_links(read_accidents(store, neighbourhood(store, touching, reaches)), chosen, touching)
+        regions = read_regions(store)  # read once: the neighbourhood and the facts both walk it
+        within = neighbourhood(store, touching, reaches, regions)
+        return derive_links(read_accidents(store, within, regions), chosen, touching)
     return derive_links(read_accidents(store), chosen, touching)
 
 
-def neighbourhood(store: Store, touching: set[str], reaches: set[str]) -> set[str]:
+def neighbourhood(
+    store: Store, touching: set[str], reaches: set[str],
+    regions: Gazetteer | None = None,
+) -> set[str]:
     """`touching` and every accident a rule of these reaches could pair with one of them: the accidents
     of their provinces ("province") and those sharing a responsible operator ("operator")."""
     found = set(touching)
@@ -558,7 +568,7 @@ def neighbourhood(store: Store, touching: set[str], reaches: set[str]) -> set[st
     if "operator" in reaches:
         found.update(str(row["id"]) for row in store.iter_rows(SHARING_OPERATOR, ids))
     if "province" in reaches:
-        units, parents = read_regions(store)
+        units, parents = regions or read_regions(store)
         provinces = {
             unit for row in store.iter_rows(PLACES_WITHIN, ids) for unit in _up_to_two_levels(row["place"], parents)
             if unit in units and units[unit].level == "province"
