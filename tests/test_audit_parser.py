@@ -236,20 +236,19 @@ def test_total_section_and_early_paging_are_parsed_and_checked():
     )
     assert audit.total_query and audit.query("total") == audit.total_query
     assert audit.columns == ["id", "places"]
-    with pytest.raises(AuditError, match="needs a '// ---- total' section"):
-        parse_audit(EARLY.split("// ---- total")[0])
-    with pytest.raises(AuditError, match="total query must return one column"):
-        parse_audit(EARLY.replace("count(a) AS total", "count(a) AS n"))
-    with pytest.raises(AuditError, match="use both"):
-        parse_audit(EARLY.replace("SKIP $page_offset ", ""))
-    with pytest.raises(AuditError, match="used only on '// page' lines"):
-        parse_audit(EARLY.replace("  // page", ""))
-    with pytest.raises(AuditError, match="only the rows query may page itself"):
-        parse_audit(EARLY.replace("RETURN count(a) AS total", "RETURN count(a) AS total SKIP $page_offset LIMIT $page_limit"))
-    with pytest.raises(AuditError, match="reserved for paging"):
-        parse_audit(EARLY.replace("// row_key: id", "// param: page_limit int 5 d\n// row_key: id"))
-    with pytest.raises(AuditError, match="unknown section"):
-        parse_audit(EARLY.replace("// ---- total", "// ---- totals"))
+    broken = [  # (what a malformed early-paging audit reads like, the error that names the mistake)
+        (EARLY.split("// ---- total")[0], "needs a '// ---- total' section"),
+        (EARLY.replace("count(a) AS total", "count(a) AS n"), "total query must return one column"),
+        (EARLY.replace("SKIP $page_offset ", ""), "use both"),
+        (EARLY.replace("  // page", ""), "used only on '// page' lines"),
+        (EARLY.replace("RETURN count(a) AS total", "RETURN count(a) AS total SKIP $page_offset LIMIT $page_limit"),
+         "only the rows query may page itself"),
+        (EARLY.replace("// row_key: id", "// param: page_limit int 5 d\n// row_key: id"), "reserved for paging"),
+        (EARLY.replace("// ---- total", "// ---- totals"), "unknown section"),
+    ]
+    for text, message in broken:
+        with pytest.raises(AuditError, match=message):
+            parse_audit(text)
 
 
 def test_early_paged_audit_gets_the_page_and_counts_with_its_total_section():
