@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
@@ -43,12 +43,17 @@ def _open_database(path: Path, read_only: bool, buffer_pool_mib: int) -> ladybug
         ) from exc
 
 
-def _load_subquery(item: BulkFile) -> str:
-    """`LOAD WITH HEADERS (…) FROM 'file' RETURN …`: the neo4j-admin CSV typed, lists split."""
-    if "'" in str(item.path) or "\\" in str(item.path):
-        raise ValueError(f"{item.path}: a bulk file path may not contain quotes or backslashes")
+def _load_subquery(items: Sequence[BulkFile]) -> str:
+    """`LOAD WITH HEADERS (…) FROM ['file', …] RETURN …`: the neo4j-admin CSV typed, lists split.
+
+    All chunks of one table go into one COPY: appending a second COPY to a loaded relationship table
+    ran about seven times slower per row than the first (1M accidents: 16 s against 2.3 s a chunk).
+    """
+    for item in items:
+        if "'" in str(item.path) or "\\" in str(item.path):
+            raise ValueError(f"{item.path}: a bulk file path may not contain quotes or backslashes")
     declared, returned = [], []
-    for position, (_, kind) in enumerate(item.columns):
+    for position, (_, kind) in enumerate(items[0].columns):
         name = f"c{position}"
         if kind == "string_list":
             declared.append(f"{name} STRING")
@@ -56,7 +61,16 @@ def _load_subquery(item: BulkFile) -> str:
         else:
             declared.append(f"{name} {LADYBUG_TYPES[kind]}")
             returned.append(name)
-    return f"LOAD WITH HEADERS ({', '.join(declared)}) FROM '{item.path}' (HEADER=true) RETURN {', '.join(returned)}"
+    paths = ", ".join(f"'{item.path}'" for item in items)
+    return f"LOAD WITH HEADERS ({', '.join(declared)}) FROM [{paths}] (HEADER=true) RETURN {', '.join(returned)}"
+
+
+def _by_table(items: Sequence[BulkFile]) -> dict[tuple[str | None, ...], list[BulkFile]]:
+    """Chunks grouped by the table they fill (a label, or a relationship type between two labels)."""
+    groups: dict[tuple[str | None, ...], list[BulkFile]] = {}
+    for item in items:
+        groups.setdefault((item.label, item.type, item.start, item.end), []).append(item)
+    return groups
 
 
 class LadybugStore(Store):
@@ -159,10 +173,10 @@ class LadybugStore(Store):
                 raise BulkTargetNotEmpty(f"{label} already holds {existing} nodes; bulk copy needs an empty graph")
         # COPY commits table by table: the marker says "fragment" until the last table is in and checkpointed
         marker.write_text(f"pid {os.getpid()}, {time.strftime('%Y-%m-%d %H:%M:%S')}", encoding="utf-8")
-        for item in files.nodes:
-            self._conn.execute(f"COPY {item.label} FROM ({_load_subquery(item)})")
-        for item in files.rels:
-            self._conn.execute(f"COPY {item.type} FROM ({_load_subquery(item)}) (from='{item.start}', to='{item.end}')")
+        for (label, *_), chunks in _by_table(files.nodes).items():
+            self._conn.execute(f"COPY {label} FROM ({_load_subquery(chunks)})")
+        for (_, rtype, start, end), chunks in _by_table(files.rels).items():
+            self._conn.execute(f"COPY {rtype} FROM ({_load_subquery(chunks)}) (from='{start}', to='{end}')")
         self._conn.execute("CHECKPOINT")
         marker.unlink()
         return files.rows
