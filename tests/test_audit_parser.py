@@ -139,6 +139,8 @@ def test_bad_files_are_rejected():
         parse_audit(HEADER + "// colour: red\nMATCH (a:Accident) RETURN a.id AS id")
     with pytest.raises(AuditError, match="must return x and y"):
         parse_audit(HEADER + "MATCH (a:Accident) RETURN a.id AS id\n// ---- count\nMATCH (a:Accident) RETURN count(a) AS n")
+    with pytest.raises(AuditError, match="must return x and y"):  # y alone means x = the rows' total; x alone means nothing
+        parse_audit(HEADER + "MATCH (a:Accident) RETURN a.id AS id\n// ---- count\nMATCH (a:Accident) RETURN count(a) AS x")
     with pytest.raises(AuditError, match="subgraph query must return"):
         parse_audit(HEADER + "MATCH (a:Accident) RETURN a.id AS id\n// ---- subgraph\nMATCH (a:Accident) RETURN a.id AS src")
     with pytest.raises(AuditError, match="row_key"):

@@ -19,9 +19,10 @@
 // count_en: x = broken cross-province assignments; y = all enforcement assignments of recommended items
 // The department's and the accident's province are matched in separate MATCH clauses: within one pattern
 // Neo4j never reuses a relationship, so paths sharing a PART_OF edge would drop out there but not on Ladybug.
-// The rows query finds each department's province once (a few hundred departments, not one walk per item),
-// starts from labelled items (Ladybug walks RECOMMENDS from an unlabelled end across every target table),
-// and collects the provinces that took part in each investigation instead of testing a pattern per row.
+// Whether a department of the enforcing province took part is a NOT EXISTS after the province test, so it
+// runs for the few cross-province items only (a collect of every investigation's provinces cost more than
+// the rest of the query at 100k accidents). The two branches start differently because LadybugDB plans them
+// best that way: penalties (most items) from each department's province found once, disciplines from the items.
 MATCH (r:Region)-[:PART_OF*0..2]->(rp:Region {level: 'province'})
 WITH r, rp
 MATCH (d:Department)-[:IN_REGION]->(r)
@@ -32,9 +33,7 @@ MATCH (a:Accident)-[:INVESTIGATED_BY]->(i)
 WHERE a.day <= $as_of_day
 MATCH (a)-[:OCCURRED_IN]->(:Region)-[:PART_OF*0..2]->(ap:Region {level: 'province'})
 WHERE dp.adcode <> ap.adcode
-OPTIONAL MATCH (i)-[:LED_BY|MEMBER]->(:Department)-[:IN_REGION]->(:Region)-[:PART_OF*0..2]->(jp:Region {level: 'province'})
-WITH a, i, p, d, dp, ap, collect(jp.adcode) AS took_part
-WHERE NOT dp.adcode IN took_part
+  AND NOT EXISTS { MATCH (i)-[:LED_BY|MEMBER]->(:Department)-[:IN_REGION]->(:Region)-[:PART_OF*0..2]->(dp) }
 RETURN a.id AS accident_id,
        a.name AS accident,
        ap.name AS accident_province,
@@ -50,19 +49,13 @@ RETURN a.id AS accident_id,
             WHEN p.decided_day <= $as_of_day THEN 'decided'
             WHEN p.recommended_day <= $as_of_day THEN 'recommended' END AS status
 UNION ALL
-MATCH (r:Region)-[:PART_OF*0..2]->(rp:Region {level: 'province'})
-WITH r, rp
-MATCH (d:Department)-[:IN_REGION]->(r)
-WITH d, rp AS dp
-MATCH (i:Investigation)-[:RECOMMENDS]->(p:Discipline)-[:ENFORCED_BY]->(d)
-WITH i, p, d, dp
+MATCH (i:Investigation)-[:RECOMMENDS]->(p:Discipline)-[:ENFORCED_BY]->(d:Department)
 MATCH (a:Accident)-[:INVESTIGATED_BY]->(i)
 WHERE a.day <= $as_of_day
+MATCH (d)-[:IN_REGION]->(:Region)-[:PART_OF*0..2]->(dp:Region {level: 'province'})
 MATCH (a)-[:OCCURRED_IN]->(:Region)-[:PART_OF*0..2]->(ap:Region {level: 'province'})
 WHERE dp.adcode <> ap.adcode
-OPTIONAL MATCH (i)-[:LED_BY|MEMBER]->(:Department)-[:IN_REGION]->(:Region)-[:PART_OF*0..2]->(jp:Region {level: 'province'})
-WITH a, i, p, d, dp, ap, collect(jp.adcode) AS took_part
-WHERE NOT dp.adcode IN took_part
+  AND NOT EXISTS { MATCH (i)-[:LED_BY|MEMBER]->(:Department)-[:IN_REGION]->(:Region)-[:PART_OF*0..2]->(dp) }
 RETURN a.id AS accident_id,
        a.name AS accident,
        ap.name AS accident_province,
@@ -150,12 +143,19 @@ RETURN a.id AS src, 'Accident' AS src_label, 'OCCURRED_IN' AS rel, r.adcode AS d
        a.name AS src_name, r.name AS dst_name
 
 // ---- count
-MATCH (a:Accident)-[:INVESTIGATED_BY]->(i:Investigation)-[:RECOMMENDS]->(p)-[:ENFORCED_BY]->(d:Department)
-      -[:IN_REGION]->(:Region)-[:PART_OF*0..2]->(dp:Region {level: 'province'})
-MATCH (a)-[:OCCURRED_IN]->(:Region)-[:PART_OF*0..2]->(ap:Region {level: 'province'})
+// x (broken assignments) is the rows' total, so the count section returns y alone: every enforcement
+// assignment of a recommended item whose two provinces are known (a national body has none: not compared),
+// one branch per label (unlabelled, LadybugDB would also walk the Measures).
+MATCH (d:Department)-[:IN_REGION]->(:Region)-[:PART_OF*0..2]->(:Region {level: 'province'})
+WITH DISTINCT d
+MATCH (d)<-[:ENFORCED_BY]-(:Penalty)<-[:RECOMMENDS]-(:Investigation)<-[:INVESTIGATED_BY]-(a:Accident)
 WHERE a.day <= $as_of_day
-WITH i, p, d, dp, ap,
-     dp.adcode <> ap.adcode
-     AND NOT (i)-[:LED_BY]->(:Department)-[:IN_REGION]->(:Region)-[:PART_OF*0..2]->(dp)
-     AND NOT (i)-[:MEMBER]->(:Department)-[:IN_REGION]->(:Region)-[:PART_OF*0..2]->(dp) AS broken
-RETURN sum(CASE WHEN broken THEN 1 ELSE 0 END) AS x, count(*) AS y
+MATCH (a)-[:OCCURRED_IN]->(:Region)-[:PART_OF*0..2]->(:Region {level: 'province'})
+RETURN count(*) AS y
+UNION ALL
+MATCH (d:Department)-[:IN_REGION]->(:Region)-[:PART_OF*0..2]->(:Region {level: 'province'})
+WITH DISTINCT d
+MATCH (d)<-[:ENFORCED_BY]-(:Discipline)<-[:RECOMMENDS]-(:Investigation)<-[:INVESTIGATED_BY]-(a:Accident)
+WHERE a.day <= $as_of_day
+MATCH (a)-[:OCCURRED_IN]->(:Region)-[:PART_OF*0..2]->(:Region {level: 'province'})
+RETURN count(*) AS y

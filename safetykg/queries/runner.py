@@ -3,8 +3,9 @@
 An audit file is a metadata header of `// key: value` comment lines followed by the rows
 query, and optionally a `// ---- subgraph` section (edges for drawing: src, src_label, rel,
 dst, dst_label), a `// ---- count` section (x and y for "x of y") and a `// ---- total`
-section (`total`: how many rows the rows query returns, counted cheaply; see Paging). Count and
-total sections may return several rows (e.g. UNION ALL, one branch per label or case, each
+section (`total`: how many rows the rows query returns, counted cheaply; see Paging). A count
+section that returns `y` alone takes x to be the rows' total, so an audit whose x counts its rows
+does not find them twice. Count and total sections may return several rows (e.g. UNION ALL, one branch per label or case, each
 aggregating only its own items): the runner adds them up. A header looks like this:
 
     // id: unexecuted-penalties
@@ -387,10 +388,10 @@ def _check_query(query: str, section: str, where: str) -> None:
         missing = [c for c in SUBGRAPH_COLUMNS if c not in return_columns(query)]
         if missing:
             raise AuditError(f"{where}: subgraph query must return {', '.join(SUBGRAPH_COLUMNS)}; missing {missing}")
-    if section == "count":
+    if section == "count" and return_columns(query) != ["y"]:
         missing = [c for c in COUNT_COLUMNS if c not in return_columns(query)]
         if missing:
-            raise AuditError(f"{where}: count query must return x and y; missing {missing}")
+            raise AuditError(f"{where}: count query must return x and y (or y alone); missing {missing}")
     if section == "total" and return_columns(query) != ["total"]:
         raise AuditError(f"{where}: total query must return one column, total")
     paging = referenced_params(query) & set(PAGE_PARAMS)
@@ -752,7 +753,8 @@ def run_audit(
     count_query = audit.query("count", engine)
     if count_query:
         found = store.run(count_query, query_params(count_query, resolved))
-        count = (sum(r.get("x") or 0 for r in found), sum(r.get("y") or 0 for r in found)) if found else (0, 0)
+        y = sum(r.get("y") or 0 for r in found)
+        count = (total if return_columns(count_query) == ["y"] else sum(r.get("x") or 0 for r in found), y)
     columns = list(rows[0].keys()) if rows else audit.columns
     return AuditResult(
         rows=rows, count=count, columns=columns, params=display_params(resolved), total=total, offset=offset,
