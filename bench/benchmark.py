@@ -17,6 +17,7 @@ Numbers, not assertions: tests never time anything.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import platform
@@ -57,6 +58,13 @@ def jvm_peak_mib(pid_file: Path) -> float | None:
 
 
 # ------------------------------------------------------------------ worker (one engine, one size)
+def answer_digest(result: Any) -> str:
+    """What an audit answered (the page's rows in order, the total, the count), hashed: equal digests on the
+    two engines are the parity check at a size the tests do not reach."""
+    seen = json.dumps([result.rows, result.total, result.count], ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.sha256(seen.encode("utf-8")).hexdigest()[:12]
+
+
 def worker(args: argparse.Namespace) -> dict[str, Any]:
     from safetykg.graph.analytics import analyze_graph, pull_graph, write_analytics
     from safetykg.graph.bulkfiles import BulkFiles
@@ -83,10 +91,10 @@ def worker(args: argparse.Namespace) -> dict[str, Any]:
         out["links"] = report.created + report.kept + report.updated
         if args.analyze:
             began = time.perf_counter()
-            result = analyze_graph(pull_graph(store), "2021-06-30")
-            write_analytics(store, result)
+            analysis = analyze_graph(pull_graph(store), "2021-06-30")
+            write_analytics(store, analysis)
             out["analyze_s"] = round(time.perf_counter() - began, 2)
-        audits: dict[str, dict[str, float]] = {}
+        audits: dict[str, dict[str, Any]] = {}
         for audit in list_audits():
             params = {"as_of": "2021-06-30"} if audit.param("as_of") else {}
             began = time.perf_counter()
@@ -99,7 +107,8 @@ def worker(args: argparse.Namespace) -> dict[str, Any]:
                 result = run_audit(store, audit, params, limit=PAGE)
                 times.append(time.perf_counter() - began)
             audits[audit.id] = {"median_ms": round(statistics.median(times) * 1000, 1),
-                                "max_ms": round(max(times) * 1000, 1), "total_rows": result.total, "runs": repeats}
+                                "max_ms": round(max(times) * 1000, 1), "total_rows": result.total, "runs": repeats,
+                                "digest": answer_digest(result)}
         out["audits"] = audits
         if args.increment:
             from safetykg.graph.schema import load_schema
@@ -297,6 +306,13 @@ NOTES = """### Why targets are missed here, and what would close them
 """
 
 
+def _same(mine: dict[str, Any], other: dict[str, Any]) -> str:
+    """Whether the two engines gave the same page, total and count (by digest); `-` when one is missing."""
+    if not mine.get("digest") or not other.get("digest"):
+        return "-"
+    return "yes" if mine["digest"] == other["digest"] else "**NO**"
+
+
 def render(results: dict[str, Any]) -> str:
     m = results["machine"]
     lines = [
@@ -334,13 +350,13 @@ def render(results: dict[str, Any]) -> str:
         for label, run in (("LadybugDB", lady), ("neo4j-admin", admin), ("driver", driver)):
             if run.get("error"):
                 lines.append(f"\n{label} failed: `{run['error']}`")
-        lines += ["", "| audit | rows | LadybugDB median / max ms | Neo4j median / max ms | ratio (median) |",
-                  "|---|---|---|---|---|"]
+        lines += ["", "| audit | rows | LadybugDB median / max ms | Neo4j median / max ms | ratio (median) | same answer |",
+                  "|---|---|---|---|---|---|"]
         for audit, timing in (lady.get("audits") or {}).items():
             other = (admin.get("audits") or {}).get(audit, {})
             lines.append(f"| {audit} | {timing['total_rows']} | {timing['median_ms']} / {timing['max_ms']} | "
                          f"{_cell(other.get('median_ms'))} / {_cell(other.get('max_ms'))} | "
-                         f"{_ratio(timing['median_ms'], other.get('median_ms'))} |")
+                         f"{_ratio(timing['median_ms'], other.get('median_ms'))} | {_same(timing, other)} |")
         lines.append("")
     lines += targets(results)
     return "\n".join(lines) + "\n"
