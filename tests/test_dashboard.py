@@ -293,3 +293,50 @@ def test_chain_follows_responsibility_not_every_member(small_graph: Path):
     pairs = [(link.rel, link.other) for link in enterprise.links]
     assert len(pairs) == len(set(pairs)) == 6  # responsible, 2 penalties, employee, measure, approval
     assert len(found.edges) == len({(a, r, b) for a, r, b, _ in found.edges})
+
+
+def test_unjudged_and_facets_count_in_the_engine_what_the_whole_graph_gave(tmp_path: Path):
+    """The overview's and the audits page's counts now run as queries (a national graph is never pulled
+    whole): they must give what the in-memory walk gave, and the accident groups what every accident gave."""
+    from safetykg.dashboard import audits
+    from safetykg.dashboard.filterbar import FACETS
+    from safetykg.dashboard.state import Filters
+    from safetykg.graph.nxgraph import to_networkx
+
+    data_dir = tmp_path / "graph"
+    load_small(data_dir)
+    extra = tmp_path / "extra.json"
+    extra.write_text(
+        '{"nodes": ['
+        '{"label": "Accident", "id": "ACC-T-NODATE", "name": "无日期事故", "sources": ["SRC-T-REPORT"]},'
+        '{"label": "Penalty", "id": "PEN-T-BARE", "name": "无日期无状态的处罚", "sources": ["SRC-T-REPORT"]},'
+        '{"label": "Penalty", "id": "PEN-T-STATUS", "name": "只有状态的处罚", "status": "executed", "sources": ["SRC-T-REPORT"]}'
+        ']}', encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "safetykg", "--data-dir", str(data_dir), "load", str(extra)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    with open_store(StoreConfig(data_dir=data_dir, read_only=True)) as store:
+        graph = to_networkx(store)
+        for label in sorted(set(audits.JUDGED_BY_COLUMN.values())):
+            dated = [p for p in store.schema.labels[label].properties if p == "date" or p.endswith("_date")]
+            walked = 0
+            for _, attrs in graph.nodes(data=True):
+                if attrs.get("label") != label:
+                    continue
+                if label == "Accident":
+                    walked += not attrs.get("date")
+                else:
+                    walked += not (any(attrs.get(p) for p in dated)
+                                   or any(attrs.get(p) for p in ("status", "stage", "checked_status")))
+            assert audits.unjudged(store, label) == walked, label
+        assert audits.unjudged(store, "Penalty") >= 1 and audits.unjudged(store, "Accident") >= 1
+        every = store.run("MATCH (a:Accident) RETURN a.adcode AS adcode, a.date AS date, a.kind AS kind, "
+                          "a.severity AS severity, a.deaths AS deaths")
+        groups = store.run(FACETS)
+    assert sum(g["n"] for g in groups) == len(every) == 4  # three accidents and the dateless one
+    assert sum(g["deaths"] for g in groups) == sum(int(a["deaths"] or 0) for a in every)
+    some = next(a for a in every if a["adcode"] and a["date"])
+    for chosen in (Filters(), Filters(province=some["adcode"][:2]), Filters(prefecture=some["adcode"][:4]),
+                   Filters(year_from=int(some["date"][:4]), year_to=int(some["date"][:4])),
+                   Filters(kind=some["kind"] or ""), Filters(severity=some["severity"] or "")):
+        assert sum(g["n"] for g in groups if chosen.accepts(g)) == sum(1 for a in every if chosen.accepts(a)), chosen

@@ -12,8 +12,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import networkx as nx
-
 from ..graph.schema import load_schema
 from ..graph.store import Store
 from ..queries.runner import Audit, AuditParam, audit_subgraph, get_audit, list_audits, resolve_params, run_audit
@@ -30,6 +28,8 @@ class AuditRun:
     columns: list[str]
     count: tuple[int, int] | None
     params: dict[str, Any]
+    total: int | None = None  # every row's number when `rows` is one page of them
+    offset: int = 0
 
 
 # The label an audit judges, by the id column its rows lead with; its items need a date or status to be judged.
@@ -43,23 +43,33 @@ def judged_label(audit: Audit) -> str | None:
     return next((JUDGED_BY_COLUMN[c] for c in audit.columns if c in JUDGED_BY_COLUMN), None)
 
 
-def unjudged(graph: nx.MultiDiGraph, label: str) -> int:
-    """Items of `label` the audit cannot place in time: an accident without a date; an item without any
-    dated stage and without a status."""
-    schema = load_schema()
-    found = schema.labels[label]
-    dated = [p for p in found.properties if p == "date" or p.endswith("_date")]
-    count = 0
-    for _, attrs in graph.nodes(data=True):
-        if attrs.get("label") != label:
-            continue
-        has_date = any(attrs.get(p) for p in dated)
-        has_status = any(attrs.get(p) for p in ("status", "stage", "checked_status"))
-        if label == "Accident":
-            count += not attrs.get("date")
-        else:
-            count += not (has_date or has_status)
-    return count
+STATUS_PROPERTIES = ("status", "stage", "checked_status")
+
+
+def unjudged_query(label: str) -> str:
+    """Count the items of `label` an audit cannot place in time: an accident without a date; an item
+    without any dated stage and without a status. Label and property names come from the schema, never
+    from the reader; the count runs in the engine, so a national graph is never pulled into memory."""
+    spec = load_schema().labels[label]
+    if label == "Accident":
+        wanted = ["date"]
+    else:
+        wanted = [p for p in spec.properties if p.endswith("_date") or p == "date"]
+        wanted += [p for p in STATUS_PROPERTIES if p in spec.properties]
+    blank = " AND ".join(f"coalesce(n.{p}, '') = ''" for p in wanted) or "true"
+    return f"MATCH (n:{spec.name}) WHERE {blank} RETURN count(n) AS c"
+
+
+def unjudged(store: Store, label: str) -> int:
+    found = store.run(unjudged_query(label))
+    return int(found[0]["c"]) if found else 0
+
+
+def page_run(store: Store, audit: Audit, params: Mapping[str, Any], limit: int, offset: int = 0) -> AuditRun:
+    """One page of an audit's rows, with the number of all rows (`total`) and the count."""
+    result = run_audit(store, audit, params, limit=limit, offset=offset)
+    count = (int(result.count[0]), int(result.count[1])) if result.count else None
+    return AuditRun(list(result.rows), list(result.columns), count, dict(result.params), result.total, offset)
 
 
 def audit_title(audit: Audit, lang: str = "zh") -> str:

@@ -95,6 +95,15 @@ def full_graph() -> nx.MultiDiGraph:
     return _full_graph(holder().version())
 
 
+# Above this many nodes the dashboard does not build the whole graph in memory for a page that needs a
+# few nodes' properties (an audit's picture names its nodes from the subgraph rows instead).
+LARGE_GRAPH_NODES = 200_000
+
+
+def graph_is_large() -> bool:
+    return sum(counts()["labels"].values()) > LARGE_GRAPH_NODES
+
+
 @st.cache_data(show_spinner=False, max_entries=4, ttl=600)
 def _counts(version: str) -> dict[str, dict[str, int]]:
     return holder().call(lambda store: store.counts())

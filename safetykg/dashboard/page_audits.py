@@ -4,12 +4,17 @@ not judge, the subgraph picture, and download CSV, Excel, JSON, Markdown or an o
 picture made with the same as-of date and parameters.
 
 URL: `audits?audit=<id>`; the sidebar filters narrow rows that name an accident.
+
+At national scale the page stays interactive: it fetches one page of rows (200) with the total the
+audit counts, pages with a page number, and draws the picture only for results of up to 2,000 rows,
+naming the nodes from the subgraph rows when the graph is too large to hold in memory.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import networkx as nx
 import streamlit as st
 
 from safetykg.dashboard import audits, data, export, filterbar, state, subgraphs, ui
@@ -19,6 +24,8 @@ from safetykg.graph.store import Store
 from safetykg.queries.runner import AuditParamError
 
 RESULT_KEY = "audit_result"
+PAGE_ROWS = 200  # rows fetched and shown at a time; the total is counted by the audit
+PICTURE_MAX_ROWS = 2000  # above this many rows the picture would be a hairball and its query a national scan
 ACCIDENT_COLUMNS = ("accident_id", "earlier_id", "later_id")
 
 
@@ -36,7 +43,8 @@ def unjudged_note(audit: audits.Audit, lang: str) -> None:
     label = audits.judged_label(audit)
     if label is None:
         return
-    count = audits.unjudged(data.full_graph(), label)
+    found = data.rows(audits.unjudged_query(label))
+    count = int(found[0]["c"]) if found else 0
     if count:
         st.warning(ui.tr("unjudged", n=count, what=label_name(label, lang)))
 
@@ -74,8 +82,10 @@ def render() -> None:
             st.error(f"{ui.tr('bad_audit_params')}: {exc}")
             return
 
-        def work(store: Store) -> tuple[audits.AuditRun, list[dict[str, Any]]]:
-            return audits.run(store, audit, typed), audits.subgraph_rows(store, audit, typed)
+        def work(store: Store) -> tuple[audits.AuditRun, list[dict[str, Any]] | None]:
+            run = audits.page_run(store, audit, typed, limit=PAGE_ROWS)
+            small = (run.total or 0) <= PICTURE_MAX_ROWS
+            return run, (audits.subgraph_rows(store, audit, typed) if small else None)
 
         with st.spinner(ui.tr("running")):
             try:
@@ -90,10 +100,22 @@ def render() -> None:
         unjudged_note(audit, lang)
         return
     run = result["run"]
+    total = run.total if run.total is not None else len(run.rows)
+    pages = max(1, -(-total // PAGE_ROWS))
+    if pages > 1:
+        number = int(st.number_input(ui.tr("page_no"), min_value=1, max_value=pages, value=1 + run.offset // PAGE_ROWS,
+                                     key=f"audit_page_{audit.id}"))
+        if (number - 1) * PAGE_ROWS != run.offset:
+            offset = (number - 1) * PAGE_ROWS
+            run = data.holder().call(lambda store: audits.page_run(store, audit, result["params"], PAGE_ROWS, offset))
+            result["run"] = run
     rows = in_view(run.rows)
-    st.subheader(ui.tr("result_count", n=len(rows)))
-    if len(rows) != len(run.rows):
-        st.caption(ui.tr("filtered_out", n=len(run.rows) - len(rows)))
+    hidden = len(run.rows) - len(rows)
+    st.subheader(ui.tr("result_count", n=total - hidden if pages == 1 else total))
+    if pages > 1:
+        st.caption(ui.tr("page_rows", a=run.offset + 1, b=run.offset + len(run.rows), n=total))
+    if hidden:
+        st.caption(ui.tr("filtered_out", n=hidden))
     if run.count:
         x, y = run.count
         st.metric(ui.tr("count"), ui.tr("x_of_y", x=x, y=y), help=audits.count_meaning(audit, lang) or None)
@@ -106,6 +128,9 @@ def render() -> None:
         st.markdown(f"**{ui.tr('downloads')}**")
         ui.download_table(rows, f"audit-{audit.id}", key=f"dl-{audit.id}", columns=run.columns)
     st.subheader(ui.tr("picture"))
+    if result["sub"] is None:
+        st.info(ui.tr("picture_too_big", n=total, most=PICTURE_MAX_ROWS))
+        return
     if not result["sub"]:
         st.info(ui.tr("no_subgraph"))
         return
@@ -116,7 +141,8 @@ def render() -> None:
         default="label",
     )
     with st.spinner(ui.tr("drawing")):
-        graph = subgraphs.edges_graph(data.full_graph(), result["sub"])
+        full = nx.MultiDiGraph() if data.graph_is_large() else data.full_graph()
+        graph = subgraphs.edges_graph(full, result["sub"])
     ui.picture(graph, colour_by=colour_by)
     title = f"{audits.audit_title(audit, lang)}（{shown}）" if shown else audits.audit_title(audit, lang)
     payload = export.export_bytes(graph, "html", lang=lang, title=title, details=ui.picture_details(graph))

@@ -25,10 +25,11 @@ REVIEW_FIGURES = ("accidents_especially_major", "accidents_major", "provinces", 
 
 
 def grouped(accidents: list[dict[str, Any]], key: Any) -> list[dict[str, Any]]:
+    """Accidents and deaths per group, from accident groups (`filterbar.facets`, each counting `n`)."""
     totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for row in accidents:
         group = key(row) or ui.tr("unknown")
-        totals[group][0] += 1
+        totals[group][0] += int(row.get("n", 1))
         totals[group][1] += int(row.get("deaths") or 0)
     accidents_col, deaths_col = ui.tr("accidents"), ui.tr("deaths")
     return [{"group": g, accidents_col: a, deaths_col: d} for g, (a, d) in totals.items()]
@@ -36,18 +37,21 @@ def grouped(accidents: list[dict[str, Any]], key: Any) -> list[dict[str, Any]]:
 
 @st.cache_data(show_spinner=False, ttl=600)
 def open_items(version: str) -> list[dict[str, Any]]:
-    """Every saved audit with its default parameters: how many rows (open items) it returns."""
+    """Every saved audit with its default parameters: how many rows (open items) it returns, and how many
+    items it cannot judge. One row is fetched, the total counted: the audits page shows the rows."""
     found = []
     for audit in audits.list_audits():
-        def work(store: Store, audit: audits.Audit = audit) -> audits.AuditRun:
-            return audits.run(store, audit, {})
+        judged = audits.judged_label(audit)
+
+        def work(store: Store, audit: audits.Audit = audit, judged: str | None = judged) -> tuple[audits.AuditRun, int | None]:
+            return audits.page_run(store, audit, {}, limit=1), (audits.unjudged(store, judged) if judged else None)
 
         try:
-            run = data.holder().call(work)
-            found.append({"id": audit.id, "rows": len(run.rows),
+            run, unjudged = data.holder().call(work)
+            found.append({"id": audit.id, "rows": run.total, "unjudged": unjudged,
                           "count": f"{run.count[0]} / {run.count[1]}" if run.count else "", "error": ""})
         except Exception as exc:  # one broken audit must not hide the others
-            found.append({"id": audit.id, "rows": None, "count": "", "error": str(exc)})
+            found.append({"id": audit.id, "rows": None, "unjudged": None, "count": "", "error": str(exc)})
     return found
 
 
@@ -58,16 +62,16 @@ def render() -> None:
     ui.require_store()
     with st.spinner(ui.tr("loading")):
         counts = data.counts()
-        every = filterbar.accidents()
+        every = filterbar.facets()
         current = state.filters()
-        accidents = [r for r in every if current.accepts(r)]
+        accidents = [r for r in every if current.accepts(r)]  # groups of accidents, each counting `n`
         provinces = {r["adcode"][:2]: r["name"] for r in data.rows(PROVINCES, {"level": "province"})}
 
     total_nodes = sum(counts["labels"].values())
     total_rels = sum(counts["relationships"].values())
     deaths = sum(int(r.get("deaths") or 0) for r in accidents)
     cols = st.columns(4)
-    cols[0].metric(ui.tr("accidents"), len(accidents))
+    cols[0].metric(ui.tr("accidents"), sum(int(r["n"]) for r in accidents))
     cols[1].metric(ui.tr("deaths"), deaths)
     cols[2].metric(ui.tr("nodes"), total_nodes)
     cols[3].metric(ui.tr("relationships"), total_rels)
@@ -85,7 +89,7 @@ def render() -> None:
     map_col, note_col = st.columns([3, 1])
     per_province: dict[str, int] = defaultdict(int)
     for row in accidents:
-        per_province[str(row.get("adcode") or "")[:2]] += 1
+        per_province[str(row.get("adcode") or "")[:2]] += int(row["n"])
     try:
         with map_col:
             network.show(provmap.page(provmap.province_svg(dict(per_province), provinces, ui.tr("accidents_unit"))),
@@ -121,15 +125,13 @@ def render() -> None:
     with st.spinner(ui.tr("running")):
         items = open_items(data.holder().version())
     by_id = {a.id: a for a in audits.list_audits()}
-    graph = data.full_graph()
     table = []
     for item in items:
         audit = by_id[item["id"]]
-        judged = audits.judged_label(audit)
         table.append({
             ui.tr("audit"): audits.audit_title(audit, lang), ui.tr("severity"): audits.severity_name(audit, lang),
             ui.tr("count"): "" if item["rows"] is None else str(item["rows"]), ui.tr("x_of_y_col"): item["count"],
-            ui.tr("unjudged_col"): str(audits.unjudged(graph, judged)) if judged else "",
+            ui.tr("unjudged_col"): "" if item["unjudged"] is None else str(item["unjudged"]),
             ui.tr("error"): item["error"],
         })
     st.dataframe(

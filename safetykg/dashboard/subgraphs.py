@@ -34,17 +34,19 @@ def edges_graph(full: nx.MultiDiGraph, rows: Sequence[Mapping[str, Any]]) -> nx.
     """A graph from subgraph rows (src, src_label, rel, dst, dst_label), nodes carrying their stored properties."""
     graph = nx.MultiDiGraph()
 
-    def add(label: str, key: Any) -> str:
+    def add(label: str, key: Any, name: Any) -> str:
         raw = str(key)
         node = raw if raw.startswith(f"{label}:") else node_id(label, raw)
         if node not in graph:
             attrs = dict(full.nodes[node]) if node in full else {"label": label, "key": raw.split(":", 1)[-1]}
+            if name and not attrs.get("name"):  # a graph too large to hold whole: the row names the node
+                attrs["name"] = name
             graph.add_node(node, **attrs)
         return node
 
     for row in rows:
-        src = add(str(row["src_label"]), row["src"])
-        dst = add(str(row["dst_label"]), row["dst"])
+        src = add(str(row["src_label"]), row["src"], row.get("src_name"))
+        dst = add(str(row["dst_label"]), row["dst"], row.get("dst_name"))
         rel = str(row["rel"])
         attrs: dict[str, Any] = {"type": rel}
         if full.has_edge(src, dst, key=rel):
