@@ -148,7 +148,11 @@ class Neo4jHome:
             sock.bind(("127.0.0.1", 0))
             self.port = int(sock.getsockname()[1])
         self.env = {**os.environ, "SAFETYKG_NEO4J_HOME": str(self.home), "NEO4J_PORT": str(self.port),
-                    "SAFETYKG_NEO4J_HEAP": os.environ.get("SAFETYKG_NEO4J_HEAP", "2g")}
+                    "SAFETYKG_NEO4J_HEAP": os.environ.get("SAFETYKG_NEO4J_HEAP", "2g"),
+                    # the test servers' 256m per-transaction pool is too small for a national graph's
+                    # analytics reads and recurrence writes (100k: MemoryPoolOutOfMemoryError)
+                    "SAFETYKG_NEO4J_TX_MEMORY": os.environ.get("SAFETYKG_NEO4J_TX_MEMORY", "1g"),
+                    "SAFETYKG_NEO4J_PAGECACHE": os.environ.get("SAFETYKG_NEO4J_PAGECACHE", "1g")}
 
     def ctl(self, *args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run([str(NEO4JCTL), *args], env=self.env, capture_output=True, text=True, timeout=7200)
@@ -387,6 +391,8 @@ def main() -> None:
     parser.add_argument("--driver-max", type=int, default=100000, help="largest size loaded through the driver")
     parser.add_argument("--analyze-max", type=int, default=100000, help="largest size `analyze` runs on")
     parser.add_argument("--no-neo4j", action="store_true")
+    parser.add_argument("--only", default="ladybug,neo4j-admin,driver",
+                        help="the parts to run (comma list); the others are kept from --previous")
     parser.add_argument("--increment", type=int, default=1000, help="accidents added to the loaded graph afterwards")
     parser.add_argument("--smoke", action="store_true", help="CI: 10k accidents, 1 run, print only")
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "results.md")
@@ -427,23 +433,26 @@ def main() -> None:
         with tempfile.TemporaryDirectory(prefix=f"safetykg-bench-{size}-") as tmp:
             work = Path(tmp)
             files = args.files_root / str(size) if args.files_root else work / "files"
-            block = generate(size, files)
+            block = {**results["runs"].get(str(size), {}), **generate(size, files)}  # parts not rerun are kept
             analyze = size <= args.analyze_max
+            parts = set(args.only.split(","))
             print(f"[{size}] generated {block['rows']} rows in {block['generate_s']} s", file=sys.stderr, flush=True)
-            block["ladybug"] = run_worker("--files", str(files), "--data", str(work / "lady"), "--load",
-                                          "--repeats", str(args.repeats), *(["--analyze"] if analyze else []),
-                                          "--increment", str(args.increment))
-            block["ladybug"]["path"] = "COPY"
-            print(f"[{size}] LadybugDB: {json.dumps(block['ladybug'], ensure_ascii=False)}", file=sys.stderr, flush=True)
-            shutil.rmtree(work / "lady", ignore_errors=True)
-            if has_neo4j:
+            if "ladybug" in parts:
+                block["ladybug"] = run_worker("--files", str(files), "--data", str(work / "lady"), "--load",
+                                              "--repeats", str(args.repeats), *(["--analyze"] if analyze else []),
+                                              "--increment", str(args.increment))
+                block["ladybug"]["path"] = "COPY"
+                print(f"[{size}] LadybugDB: {json.dumps(block['ladybug'], ensure_ascii=False)}", file=sys.stderr,
+                      flush=True)
+                shutil.rmtree(work / "lady", ignore_errors=True)
+            if has_neo4j and "neo4j-admin" in parts:
                 block["neo4j_admin"] = neo4j_admin(files, work, args.repeats, analyze)
                 print(f"[{size}] neo4j-admin: {json.dumps(block['neo4j_admin'], ensure_ascii=False)}",
                       file=sys.stderr, flush=True)
-                if size <= args.driver_max:
-                    block["neo4j_driver"] = neo4j_driver(files, work, args.batch_size)
-                    print(f"[{size}] driver: {json.dumps(block['neo4j_driver'], ensure_ascii=False)}",
-                          file=sys.stderr, flush=True)
+            if has_neo4j and "driver" in parts and size <= args.driver_max:
+                block["neo4j_driver"] = neo4j_driver(files, work, args.batch_size)
+                print(f"[{size}] driver: {json.dumps(block['neo4j_driver'], ensure_ascii=False)}",
+                      file=sys.stderr, flush=True)
             results["runs"][str(size)] = block
         report = render(results)
         if not args.smoke:  # written after every size, so a long run leaves what it measured

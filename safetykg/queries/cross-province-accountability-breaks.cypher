@@ -145,17 +145,13 @@ RETURN a.id AS src, 'Accident' AS src_label, 'OCCURRED_IN' AS rel, r.adcode AS d
 // ---- count
 // x (broken assignments) is the rows' total, so the count section returns y alone: every enforcement
 // assignment of a recommended item whose two provinces are known (a national body has none: not compared),
-// one branch per label (unlabelled, LadybugDB would also walk the Measures).
-MATCH (d:Department)-[:IN_REGION]->(:Region)-[:PART_OF*0..2]->(:Region {level: 'province'})
-WITH DISTINCT d
-MATCH (d)<-[:ENFORCED_BY]-(:Penalty)<-[:RECOMMENDS]-(:Investigation)<-[:INVESTIGATED_BY]-(a:Accident)
-WHERE a.day <= $as_of_day
-MATCH (a)-[:OCCURRED_IN]->(:Region)-[:PART_OF*0..2]->(:Region {level: 'province'})
+// one branch per label (unlabelled, LadybugDB would also walk the Measures). A unit's province is known when
+// it has a place code: codes are checked against the gazetteer on load, and every unit of the gazetteer
+// reaches its province in at most two PART_OF steps, so no walk is needed here.
+MATCH (d:Department)<-[:ENFORCED_BY]-(:Penalty)<-[:RECOMMENDS]-(:Investigation)<-[:INVESTIGATED_BY]-(a:Accident)
+WHERE a.day <= $as_of_day AND a.adcode IS NOT NULL AND d.adcode IS NOT NULL
 RETURN count(*) AS y
 UNION ALL
-MATCH (d:Department)-[:IN_REGION]->(:Region)-[:PART_OF*0..2]->(:Region {level: 'province'})
-WITH DISTINCT d
-MATCH (d)<-[:ENFORCED_BY]-(:Discipline)<-[:RECOMMENDS]-(:Investigation)<-[:INVESTIGATED_BY]-(a:Accident)
-WHERE a.day <= $as_of_day
-MATCH (a)-[:OCCURRED_IN]->(:Region)-[:PART_OF*0..2]->(:Region {level: 'province'})
+MATCH (d:Department)<-[:ENFORCED_BY]-(:Discipline)<-[:RECOMMENDS]-(:Investigation)<-[:INVESTIGATED_BY]-(a:Accident)
+WHERE a.day <= $as_of_day AND a.adcode IS NOT NULL AND d.adcode IS NOT NULL
 RETURN count(*) AS y
