@@ -21,6 +21,7 @@ import hashlib
 import json
 import os
 import platform
+import re
 import resource
 import shutil
 import socket
@@ -310,6 +311,12 @@ NOTES = """### Why targets are missed here, and what would close them
 """
 
 
+def _busy(machine: dict[str, Any]) -> bool:
+    """Whether the run began on a machine already doing other work (the one-minute load average)."""
+    loads = re.findall(r"[0-9.]+", str(machine.get("load_average_at_start", "")))
+    return bool(loads) and float(loads[0]) > 1.0
+
+
 def _same(mine: dict[str, Any], other: dict[str, Any]) -> str:
     """Whether the two engines gave the same page, total and count (by digest); `-` when one is missing."""
     if not mine.get("digest") or not other.get("digest"):
@@ -325,8 +332,8 @@ def render(results: dict[str, Any]) -> str:
         f"Written by `python bench/benchmark.py {results['argv']}` on {results['date']}.",
         "",
         f"Machine: {m['cpu']}, {m['cores']} cores, {m['mem_gib']} GiB RAM, {m['os']}, Python {m['python']}, "
-        f"{m['java'] or 'no Java'}. Load average when the run began: {m['load_average_at_start']} — "
-        "other processes shared the CPU, so every time below is pessimistic.",
+        f"{m['java'] or 'no Java'}. Load average when the run began: {m['load_average_at_start']}"
+        + (" — other processes shared the CPU, so every time below is pessimistic." if _busy(m) else "."),
         "",
         "Audit latency is one page (first 100 rows, with the total) as `run_audit(..., limit=100)` and the "
         "dashboard ask for it, warm, over the stated runs.",
