@@ -36,8 +36,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import chain, islice
 from typing import Any, ClassVar
 
 from .store import Row, Store
@@ -288,9 +289,9 @@ def default_rules(
     ]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Link:
-    """One RECURRENCE_OF link: from the later accident to the earlier one."""
+    """One RECURRENCE_OF link: from the later accident to the earlier one (slotted: a million of them at 1M)."""
 
     from_id: str
     to_id: str
@@ -469,7 +470,17 @@ def candidate_pairs(
     the square of the accidents. `touching` keeps only pairs with an end among those accident ids
     (incremental re-derivation after adding accidents).
     """
-    pairs: set[tuple[int, int]] = set()
+    size = len(dated)
+    return {divmod(code, size) for code in _candidate_codes(dated, rules, touching)}
+
+
+def _candidate_codes(
+    dated: Sequence[AccidentFacts], rules: Sequence[Rule], touching: set[str] | None = None
+) -> set[int]:
+    """`candidate_pairs` as `later * len(dated) + earlier`: one int per pair, not a tuple of two (at 1M
+    accidents there are millions of candidates)."""
+    size = len(dated)
+    pairs: set[int] = set()
     for rule in rules:
         groups: dict[Hashable, list[int]] = defaultdict(list)
         for index, accident in enumerate(dated):
@@ -492,7 +503,7 @@ def candidate_pairs(
                         continue
                     if touching is not None and dated[later].id not in touching and dated[earlier].id not in touching:
                         continue
-                    pairs.add((later, earlier))
+                    pairs.add(later * size + earlier)
     return pairs
 
 
@@ -504,9 +515,20 @@ def derive_links(
     The result is the same as comparing every pair (`candidate_pairs` only skips pairs no rule can
     link); `touching` limits it to links with an end among those accident ids.
     """
+    links = list(iter_links(accidents, rules, touching))
+    links.sort(key=lambda link: (link.from_date, link.from_id, link.to_date, link.to_id))
+    return links
+
+
+def iter_links(
+    accidents: Iterable[AccidentFacts], rules: Sequence[Rule], touching: set[str] | None = None
+) -> Iterator[Link]:
+    """`derive_links` unsorted, one link at a time: a first derivation at national scale writes them as
+    they come instead of holding a million in memory."""
     dated = sorted((a for a in accidents if a.day is not None), key=lambda a: (a.day, a.id))
-    links: list[Link] = []
-    for later_at, earlier_at in candidate_pairs(dated, rules, touching):
+    size = len(dated)
+    for code in _candidate_codes(dated, rules, touching):
+        later_at, earlier_at = divmod(code, size)
         later, earlier = dated[later_at], dated[earlier_at]
         assert later.day is not None and earlier.day is not None
         days = later.day - earlier.day
@@ -522,15 +544,11 @@ def derive_links(
         if not fired:
             continue
         assert later.date and earlier.date
-        links.append(
-            Link(
-                from_id=later.id, to_id=earlier.id, from_date=later.date, to_date=earlier.date, days=days,
-                rule=fired[0], rules=tuple(fired), basis=tuple(shared.basis()),
-                explanation=explain(later, earlier, shared, days),
-            )
+        yield Link(
+            from_id=later.id, to_id=earlier.id, from_date=later.date, to_date=earlier.date, days=days,
+            rule=fired[0], rules=tuple(fired), basis=tuple(shared.basis()),
+            explanation=explain(later, earlier, shared, days),
         )
-    links.sort(key=lambda link: (link.from_date, link.from_id, link.to_date, link.to_id))
-    return links
 
 
 def derive_recurrences(
@@ -600,6 +618,11 @@ DELETE = (
 
 ANY_STORED = "MATCH (:Accident)-[e:RECURRENCE_OF]->(:Accident) RETURN e.days AS days LIMIT 1"
 BULK_LINKS = 10_000
+# LadybugDB 0.22 copies RECURRENCE_OF (Accident to Accident) with a page cache of 1 GiB up to here; on 1M
+# accidents even 10k links failed after 96 s with "buffer pool is full", while batched MERGE of the same
+# links took 5 s per 20k. Above it, a first derivation is written in batches instead.
+COPY_LINKS_MAX_ACCIDENTS = 200_000
+ACCIDENT_COUNT = "MATCH (a:Accident) RETURN count(a) AS c"
 
 
 def _link_row(link: Link, computed: str, computed_day: int) -> dict[str, Any]:
@@ -618,7 +641,7 @@ def _link_row(link: Link, computed: str, computed_day: int) -> dict[str, Any]:
     }
 
 
-def _copy_links(store: Store, links: Sequence[Link], computed: str, computed_day: int) -> None:
+def _copy_links(store: Store, links: Iterable[Link], computed: str, computed_day: int) -> int:
     import tempfile
     from pathlib import Path
 
@@ -627,9 +650,40 @@ def _copy_links(store: Store, links: Sequence[Link], computed: str, computed_day
     with tempfile.TemporaryDirectory(prefix="safetykg-links-") as tmp:
         writer = BulkWriter(store.schema, Path(tmp) / "links")
         for link in links:
+            _check_points_back(link)
             writer.rel("RECURRENCE_OF", "Accident", "Accident", link.from_id, link.to_id,
                        _link_row(link, computed, computed_day))
-        store.bulk_copy(writer.close())
+        files = writer.close()
+        store.bulk_copy(files)
+        return files.rows
+
+
+def _batch_links(store: Store, links: Iterable[Link], computed: str, computed_day: int) -> int:
+    """Batched UNWIND writes, one transaction per batch: memory and each transaction stay small."""
+    rel, accident = store.schema.rel("RECURRENCE_OF"), store.schema.label("Accident")
+    batch: list[dict[str, Any]] = []
+    written = 0
+    for link in links:
+        _check_points_back(link)
+        batch.append(_link_row(link, computed, computed_day))
+        if len(batch) >= store.batch_size:
+            written += store.upsert_relationships(rel, accident, accident, batch)
+            batch = []
+    if batch:
+        written += store.upsert_relationships(rel, accident, accident, batch)
+    return written
+
+
+def _write_new_links(store: Store, links: Iterable[Link], computed: str, computed_day: int) -> int:
+    """Links into a graph that holds none: COPY where the engine can take them, else batches."""
+    if store.supports_bulk_copy and store.run(ACCIDENT_COUNT)[0]["c"] <= COPY_LINKS_MAX_ACCIDENTS:
+        return _copy_links(store, links, computed, computed_day)
+    return _batch_links(store, links, computed, computed_day)
+
+
+def _check_points_back(link: Link) -> None:
+    if link.days <= 0 or link.from_date <= link.to_date:
+        raise ValueError(f"link {link.from_id} -> {link.to_id} does not point back in time")
 
 
 @dataclass
@@ -679,15 +733,13 @@ def apply_recurrences(
     if len(wanted) != len(links):
         raise ValueError("two links for the same pair")
     for link in links:
-        if link.days <= 0 or link.from_date <= link.to_date:
-            raise ValueError(f"link {link.from_id} -> {link.to_id} does not point back in time")
+        _check_points_back(link)
     report = ApplyReport()
     rel = store.schema.rel("RECURRENCE_OF")
     accident = store.schema.label("Accident")
-    if store.supports_bulk_copy and len(links) >= BULK_LINKS and not store.run(ANY_STORED):
-        # a first derivation on a bulk-loaded graph: the engine's COPY, not row-by-row MERGE
-        _copy_links(store, links, computed, computed_day)
-        report.created = len(links)
+    if len(links) >= BULK_LINKS and not store.run(ANY_STORED):
+        # a first derivation on a bulk-loaded graph: COPY or batches, not one transaction of MERGEs
+        report.created = _write_new_links(store, links, computed, computed_day)
         return report
     with store.transaction():
         existing: dict[tuple[str, str], list[Row]] = defaultdict(list)
@@ -721,7 +773,21 @@ def refresh_recurrences(store: Store, touching: set[str] | None = None, computed
 
     `touching`: only re-derive the links of these accidents (the ones just added or changed).
     """
+    if touching is None and not store.run(ANY_STORED):
+        return _first_derivation(store, iter_links(read_accidents(store), default_rules()), computed_date)
     return apply_recurrences(store, derive_recurrences(store, touching=touching), computed_date, touching)
+
+
+def _first_derivation(store: Store, links: Iterator[Link], computed_date: str | None) -> ApplyReport:
+    """Nothing stored yet: a small result goes through `apply_recurrences` (one transaction); a large one
+    is written as it is derived (1M accidents: 915k links, which as a list took another 600 MB). Killed
+    half-way, the next derivation finds links stored and compares them all, so it converges."""
+    first = list(islice(links, BULK_LINKS))
+    if len(first) < BULK_LINKS:
+        first.sort(key=lambda link: (link.from_date, link.from_id, link.to_date, link.to_id))
+        return apply_recurrences(store, first, computed_date)
+    computed = computed_date or dt.date.today().isoformat()
+    return ApplyReport(created=_write_new_links(store, chain(first, links), computed, day_of(computed)))
 
 
 def _content(row: Row) -> tuple[Any, ...]:
