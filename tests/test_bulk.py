@@ -158,3 +158,27 @@ def test_bulk_files_are_written_once_and_checked(tmp_path: Path):
     assert (root / "nodes" / "Source.0.csv").read_text(encoding="utf-8").splitlines()[0].startswith("id:ID(Source),")
     with pytest.raises(BulkFilesError):
         BulkFiles.read(tmp_path)
+
+
+@pytest.mark.parametrize("store", ["ladybug", "neo4j"], indirect=True)
+@pytest.mark.parametrize("limit", [0, 10**9], ids=["batched", "copy-when-allowed"])
+def test_a_large_first_derivation_streams_the_same_links(store: Store, files: BulkFiles, limit: int,
+                                                        monkeypatch: pytest.MonkeyPatch):
+    """A first derivation with many links is written as it is derived (COPY on a small embedded graph,
+    batches of one transaction each otherwise): the stored links are those `derive_recurrences` gives,
+    and a second derivation keeps every one of them."""
+    from safetykg.graph import recurrence
+
+    load_files(store, files)
+    expected = derive_recurrences(store)
+    assert len(expected) > 20
+    monkeypatch.setattr(recurrence, "BULK_LINKS", 5)  # "large" for this small graph
+    monkeypatch.setattr(recurrence, "COPY_LINKS_MAX_ACCIDENTS", limit)
+    monkeypatch.setattr(store, "batch_size", 7)  # several batches
+    report = derive_after_load(store)
+    assert report.created == len(expected)
+    stored = stored_links(store)
+    assert [(r["from_key"], r["to_key"], r["rules"], r["days"], r["explanation"]) for r in stored] == sorted(
+        (link.from_id, link.to_id, list(link.rules), link.days, link.explanation) for link in expected)
+    again = derive_after_load(store)
+    assert (again.kept, again.created, again.updated, again.deleted) == (len(expected), 0, 0, 0)
