@@ -84,6 +84,7 @@ def worker(args: argparse.Namespace) -> dict[str, Any]:
             load_files(store, files)
             out["load_s"] = round(time.perf_counter() - began, 2)
             out["rows_per_s"] = round(files.rows / out["load_s"])
+            out["load_peak_rss_mib"] = round(peak_rss_mib(), 1)  # the load alone, before derivation and audits
         if store.engine == "neo4j":
             store.write("CALL db.awaitIndexes(600)")
         began = time.perf_counter()
@@ -260,7 +261,9 @@ def targets(results: dict[str, Any]) -> list[str]:
     lady = big.get("ladybug") or {}
     lines += [
         f"| 1M loaded embedded ≤ 60 s | {_verdict(lady.get('load_s'), 60, 's')} |",
-        f"| 1M load peak RSS ≤ 2 GB (client) | {_verdict(lady.get('client_peak_rss_mib'), 2048, 'MiB')} |",
+        f"| 1M load peak RSS ≤ 2 GB (client, load alone) | {_verdict(lady.get('load_peak_rss_mib'), 2048, 'MiB')} |",
+        f"| … and with recurrence derived, audits run, 1k accidents added | "
+        f"{_verdict(lady.get('client_peak_rss_mib'), 2048, 'MiB')} |",
         f"| 1M generator peak RSS ≤ 2 GB | {_verdict(big.get('generate_rss_mib'), 2048, 'MiB')} |",
         f"| native path ≥ 500k rows/s | {_verdict(lady.get('rows_per_s'), 500_000, 'rows/s', True)} |",
         f"| analyze at 1M ≤ 5 min | {_verdict(lady.get('analyze_s'), 300, 's')} |",
@@ -274,40 +277,48 @@ def targets(results: dict[str, Any]) -> list[str]:
 
 NOTES = """### Why targets are missed here, and what would close them
 
-- **The CPU was shared.** Every run above shared the two cores with test suites, Neo4j servers and
-  other measurements (the load average at each run's start is in the header; it stayed between 4
-  and 16). Wall-clock times are pessimistic; re-run `python bench/benchmark.py` on an idle machine
-  before judging a target. The 1M generator took 2337 s of wall time at a load of about 10; its
-  peak RSS was 20 MiB (one open file per label and type), so memory stays flat as N grows.
-- **Native COPY rows/s** is far below 500k/s on these tables: LadybugDB copies the wide node
-  tables (23 columns for Accident, list columns split by `LOAD WITH HEADERS`) at tens of thousands
-  of rows per second per core here. A plain `COPY … FROM 'file'` of the same rows (lists rewritten
-  as `[a,b]`) measured no faster (Penalty, 134,735 rows: 4.1-6.0 s through the subquery, 4.7-6.4 s
-  direct, back to back). What would close it: narrower tables (the sparse descriptive columns in
-  side tables), Parquet input, and an idle machine with more cores.
-- **1M embedded**: the load is measured separately (see the 1M section, or "not measured" where
-  the session ended first); the page cache is capped at `SAFETYKG_BUFFER_POOL_MIB` (1 GiB), so
-  the client's peak RSS stays near 1 GiB plus the derivation's accident records.
-- **Audits still above 1 s at 100k** (embedded): `cross-province-accountability-breaks` (the
-  Accident→Investigation→item→Department join and the province walks: about 1 s already at 10k),
-  `department-scorecard` (the sort is on aggregates, so the rows query runs for the page and for the
-  total), and the count sections of `repeat-incidents` and `regulatory-blind-spots`. What would close
-  them: a province property derived once per Region after each load (like RECURRENCE_OF) instead of
-  `PART_OF*0..2` walks, a cheap `// ---- total` section for the scorecard, and directed matches for
-  the repeat count (an undirected match followed by a join gave wrong counts on LadybugDB 0.22).
-  The other audits page before their per-row work and count with a declared total section.
-- **analyze** reads only the columns each step needs and builds the broken-chain graph from open
-  items; betweenness is exact under a work budget and sampled (fixed seed) above it. networkx's
-  Brandes pass is the remaining cost: at 100k it took about 19 minutes under a load of 10-13.
-  What would close it: trimming degree-one nodes (45% of the chain graph) before Brandes, a
-  smaller sample budget, or an engine-side centrality.
-- **Adding 1k accidents** merges through `UNWIND … MERGE` (COPY only fills empty tables) and
-  re-derives recurrence for the neighbourhood of the new accidents only (their provinces and
-  co-operated accidents, by each rule's declared reach).
-- **Neo4j driver path**: `UNWIND … MERGE` on the unique constraints, one transaction per batch; not
-  tuned in this work. Into an empty database, `CREATE`, larger batches and two sessions in parallel
-  would raise it; a first national load is `neo4j-admin import` anyway.
-- **Neo4j at 1M** (import and audits) was not run: the session's time went to the embedded path.
+- **The runs.** 10k and 100k ran on an otherwise idle machine, except the 100k neo4j-admin part,
+  which was rerun (`--only neo4j-admin`) beside a `safetykg synthetic --accidents 1000000`; its first
+  attempt had failed on the test servers' 256 MiB transaction pool (now `SAFETYKG_NEO4J_TX_MEMORY`,
+  1g here). The 1M generation time in the table (2,337 s) is from an earlier run on a busy machine;
+  the same `write_files` run by `safetykg synthetic --accidents 1000000` on a quiet machine took 316 s.
+  Every audit's answer (page, total and count) is hashed on both engines: the `same answer` column.
+- **Native COPY rows/s**: each table is now one COPY of all its chunks. One COPY per chunk was why the
+  1M load never finished before: a second COPY into a loaded relationship table ran about 7× slower
+  per row. LadybugDB copies these relationship tables, joined on string keys, at 100-200k rows/s on
+  this machine; a direct `COPY … FROM 'file'` is no faster than the typed `LOAD WITH HEADERS`
+  subquery. What would close the gap to 500k rows/s: integer surrogate keys for the joins (the string
+  ids kept as properties), Parquet input, more cores.
+- **`cross-province-accountability-breaks` at 100k** (the one audit over 1 s): the rows pass walks
+  134k penalty assignments to the accident and reads the returned properties for each before the
+  province filter (LadybugDB plans it so: 0.48 s with ids only, 0.73 s with the names and status),
+  and the count's y is another pass (0.3 s). What would close it: a derived per-assignment
+  "enforced outside the accident's province" flag, written after each load like RECURRENCE_OF, so
+  both sections scan one relationship property. Attempts to make LadybugDB filter before it reads the
+  properties (WITH, aggregation, ORDER BY … LIMIT, key lookups after a collect) were slower.
+- **Wrong answers found on LadybugDB 0.22** at 100k and avoided: a list-property filter followed by
+  two extensions dropped rows (`repeat-incidents` 612 instead of 703); see `docs/scale.md`.
+- **Recurrence at 1M**: 915k links (639k from the province-and-tag rule, which grows with the square
+  of the tagged accidents per province and year). LadybugDB's COPY of Accident-to-Accident links into
+  the 1M graph fails with a 1 GiB page cache even for 10k links, so above 200k accidents a first
+  derivation writes its links in batches of one transaction each, as it derives them.
+- **Client RSS at 1M**: the page cache is capped at 1 GiB (`SAFETYKG_BUFFER_POOL_MIB`) and fills
+  during COPY; the derivation's accident records and candidate pairs come on top of it. The 1M run
+  above predates interning the repeated strings of those records (about 300 MB less).
+- **analyze**: 40 s at 10k, 114 s at 100k (Neo4j: 250 s). Not run at 1M (`--analyze-max 100000`):
+  networkx's Brandes pass over the broken-chain graph is the cost. What would close it: trimming
+  degree-one nodes before Brandes, a smaller sample budget, or an engine-side centrality.
+- **Adding 1k accidents** merges through `UNWIND … MERGE` and re-derives for the new accidents'
+  neighbourhood; but the province rules reach every province a new accident is in, and 1k synthetic
+  accidents touch nearly all of them, so at 1M the neighbourhood is most of the graph.
+- **Neo4j driver path**: `neo4j-rust-ext` (packing in Rust) made the client four times faster;
+  the server's MERGE is now the limit (5k rows/s at 10k while the JIT warms, 12k at 100k). What would
+  close 50k rows/s: CREATE when the batch's keys are new, several sessions per label, a larger page cache.
+- **Neo4j audits** are slower than the embedded engine on most audits (see the ratios); the
+  2× target is missed where LadybugDB's columnar scans of one property over all items beat Neo4j's
+  row-at-a-time expansion (Community Edition, slotted runtime; no parallel runtime).
+- **Dashboard first paint** is measured by `bench/first_paint.py` (headless Chromium), not by this
+  script.
 """
 
 
@@ -354,6 +365,7 @@ def render(results: dict[str, Any]) -> str:
         for key, name in (("load_s", "load s"), ("rows_per_s", "rows/s"), ("derive_s", "recurrence derive s"),
                           ("links", "RECURRENCE_OF links"), ("analyze_s", "analyze s"),
                           ("increment_s", "add 1k accidents + re-derive s"),
+                          ("load_peak_rss_mib", "client peak RSS after the load MiB"),
                           ("client_peak_rss_mib", "client peak RSS MiB"), ("server_peak_rss_mib", "Neo4j JVM peak RSS MiB"),
                           ("disk_mib", "size on disk MiB")):
             lines.append(f"| {name} | {_cell(lady.get(key))} | {_cell(admin.get(key))} | "
