@@ -665,18 +665,20 @@ def _copy_links(store: Store, links: Iterable[Link], computed: str, computed_day
 
 
 def _batch_links(store: Store, links: Iterable[Link], computed: str, computed_day: int) -> int:
-    """Batched UNWIND writes, one transaction per batch: memory and each transaction stay small."""
+    """Batched UNWIND CREATEs (none is stored yet), one transaction per batch: memory and each
+    transaction stay small. Killed half-way, the next derivation finds some stored and compares."""
     rel, accident = store.schema.rel("RECURRENCE_OF"), store.schema.label("Accident")
     batch: list[dict[str, Any]] = []
     written = 0
-    for link in links:
-        _check_points_back(link)
-        batch.append(_link_row(link, computed, computed_day))
-        if len(batch) >= store.batch_size:
-            written += store.upsert_relationships(rel, accident, accident, batch)
-            batch = []
-    if batch:
-        written += store.upsert_relationships(rel, accident, accident, batch)
+    with store.bulk_writes():
+        for link in links:
+            _check_points_back(link)
+            batch.append(_link_row(link, computed, computed_day))
+            if len(batch) >= store.batch_size:
+                written += store.create_relationships(rel, accident, accident, batch)
+                batch = []
+        if batch:
+            written += store.create_relationships(rel, accident, accident, batch)
     return written
 
 

@@ -152,6 +152,12 @@ class Store(ABC):
     @abstractmethod
     def server_version(self) -> str: ...
 
+    @contextmanager
+    def bulk_writes(self) -> Iterator[None]:
+        """Around a long run of write transactions (a first derivation's link batches): an engine that
+        checkpoints whenever its log passes a small size may checkpoint less often, and once at the end."""
+        yield
+
     def bulk_copy(self, files: BulkFiles) -> int:
         """Copy a bulk directory with the engine's own loader; returns the rows copied."""
         raise NotImplementedError(f"{self.engine} has no native bulk copy; use loaders.bulk.bulk_load")
@@ -201,6 +207,17 @@ class Store(ABC):
         )
         if columns:
             query += " SET " + ", ".join(f"e.{c} = {self.value_expr('r', c, t)}" for c, t in columns)
+        return self._batched(query, rows)
+
+    def create_relationships(self, rel: RelType, start: Label, end: Label, rows: Sequence[Row]) -> int:
+        """`upsert_relationships` for pairs known to have no such relationship yet (a first derivation
+        into an empty type): CREATE skips MERGE's search of each node's edges, and the properties go in
+        with the relationship (a SET after it updates each column again, list columns resized each time)."""
+        props = ", ".join(f"{c}: {self.value_expr('r', c, t)}" for c, t in rel.stored_columns())
+        query = (
+            f"UNWIND $rows AS r MATCH (a:{start.name} {{{start.key}: r.from_key}}) "
+            f"MATCH (b:{end.name} {{{end.key}: r.to_key}}) CREATE (a)-[e:{rel.name}{' {' + props + '}' if props else ''}]->(b)"
+        )
         return self._batched(query, rows)
 
     def value_expr(self, var: str, column: str, kind: str) -> str:
