@@ -277,46 +277,57 @@ def targets(results: dict[str, Any]) -> list[str]:
 
 NOTES = """### Why targets are missed here, and what would close them
 
-- **The runs.** 10k and 100k ran on an otherwise idle machine, except the 100k neo4j-admin part,
-  which was rerun (`--only neo4j-admin`) beside a `safetykg synthetic --accidents 1000000`; its first
-  attempt had failed on the test servers' 256 MiB transaction pool (now `SAFETYKG_NEO4J_TX_MEMORY`,
-  1g here). The 1M generation time in the table (2,337 s) is from an earlier run on a busy machine;
-  the same `write_files` run by `safetykg synthetic --accidents 1000000` on a quiet machine took 316 s.
-  Every audit's answer (page, total and count) is hashed on both engines: the `same answer` column.
-- **Native COPY rows/s**: each table is now one COPY of all its chunks. One COPY per chunk was why the
-  1M load never finished before: a second COPY into a loaded relationship table ran about 7× slower
-  per row. LadybugDB copies these relationship tables, joined on string keys, at 100-200k rows/s on
-  this machine; a direct `COPY … FROM 'file'` is no faster than the typed `LOAD WITH HEADERS`
-  subquery. What would close the gap to 500k rows/s: integer surrogate keys for the joins (the string
-  ids kept as properties), Parquet input, more cores.
-- **`cross-province-accountability-breaks` at 100k** (the one audit over 1 s): the rows pass walks
-  134k penalty assignments to the accident and reads the returned properties for each before the
-  province filter (LadybugDB plans it so: 0.48 s with ids only, 0.73 s with the names and status),
-  and the count's y is another pass (0.3 s). What would close it: a derived per-assignment
-  "enforced outside the accident's province" flag, written after each load like RECURRENCE_OF, so
-  both sections scan one relationship property. Attempts to make LadybugDB filter before it reads the
-  properties (WITH, aggregation, ORDER BY … LIMIT, key lookups after a collect) were slower.
-- **Wrong answers found on LadybugDB 0.22** at 100k and avoided: a list-property filter followed by
-  two extensions dropped rows (`repeat-incidents` 612 instead of 703); see `docs/scale.md`.
+- **The runs** (2026-12-03). 10k and 100k, every path, in one run. During the 100k LadybugDB part a
+  `safetykg synthetic --accidents 1000000` ran beside it at `nice 19` (the 2 GB check below). The 1M
+  sizes ran in a second run (`--only ladybug,neo4j-admin --increment 0`), again beside a niced 1M
+  `synthetic` and, later, the test suite: its times are pessimistic. The 1M generation time is from a
+  busy machine too. Every audit's answer (page, total and count) is hashed on both engines: see the
+  `same answer` column.
+- **1M peak RSS** (`safetykg synthetic --accidents 1000000`: generation, COPY and first derivation
+  in one process). It peaked at 4.1 GB at the start of this session, and the fixes bring it down:
+  - after the COPY, the store closes and reopens the database and returns freed heap (805 -> 84 MiB);
+  - the accident records are smaller (read peak 1.56 -> 1.30 GB);
+  - Python's collector is kept on (off, query results leaked through cycles);
+  - the page cache default is 640 MiB (1024 gave 2,008 MiB).
+  The derivation holds about 1.1 GB of records for 1M accidents beside the cache.
+- **Native COPY rows/s**: each table is one COPY of all its chunks. LadybugDB copies these
+  relationship tables, joined on string keys, at 150-250k rows/s on this machine. A direct
+  `COPY … FROM 'file'` is no faster than the typed `LOAD WITH HEADERS` subquery. What would close the
+  gap to 500k rows/s: integer surrogate keys for the joins (the string ids kept as properties),
+  Parquet input, more cores.
 - **Recurrence at 1M**: 915k links (639k from the province-and-tag rule, which grows with the square
   of the tagged accidents per province and year). LadybugDB's COPY of Accident-to-Accident links into
-  the 1M graph fails with a 1 GiB page cache even for 10k links, so above 200k accidents a first
-  derivation writes its links in batches of one transaction each, as it derives them.
-- **Client RSS at 1M**: the page cache is capped at 1 GiB (`SAFETYKG_BUFFER_POOL_MIB`) and fills
-  during COPY; the derivation's accident records and candidate pairs come on top of it. The 1M run
-  above predates interning the repeated strings of those records (about 300 MB less).
-- **analyze**: 40 s at 10k, 114 s at 100k (Neo4j: 250 s). Not run at 1M (`--analyze-max 100000`):
+  the 1M graph fails with "buffer pool is full" even for 10k links. So above 200k accidents a first
+  derivation writes its links in batches as it derives them, with these fixes:
+  - `UNWIND … CREATE` with the properties in the pattern (MERGE, then SET, was slower);
+  - the WAL is checkpointed at 256 MiB instead of 16 MiB for the run (each checkpoint rewrote every
+    touched node group, 12 GB of writes in 15 min before it was stopped).
+  About 6 min at 1M on an idle machine, of which 100 s is the derivation itself. What would close it:
+  a COPY that works on the large graph, or links derived from the bulk files and copied with them.
+- **`cross-province-accountability-breaks` at 100k** (about 1 s, the slowest audit). The rows pass
+  walks 134k penalty assignments to the accident and reads the returned properties for each one
+  before the province filter. LadybugDB plans it that way: 0.48 s with ids only, 0.73 s with the
+  names and status. The count's y is another pass (0.3 s). A `left(adcode, 2)` prefilter on the two
+  units did not help, because it is also applied after the join. What would close it: a derived
+  per-assignment "enforced outside the accident's province" flag, written after each load like
+  RECURRENCE_OF, so that both sections scan one relationship property.
+- **Wrong answers found on LadybugDB 0.22** at 100k and avoided: a list-property filter followed by
+  two extensions dropped rows (`repeat-incidents` 612 instead of 703); see `docs/scale.md`.
+- **analyze**: 18 s at 10k, 76 s at 100k (Neo4j 169 s). Not run at 1M (`--analyze-max 100000`):
   networkx's Brandes pass over the broken-chain graph is the cost. What would close it: trimming
   degree-one nodes before Brandes, a smaller sample budget, or an engine-side centrality.
-- **Adding 1k accidents** merges through `UNWIND … MERGE` and re-derives for the new accidents'
-  neighbourhood; but the province rules reach every province a new accident is in, and 1k synthetic
-  accidents touch nearly all of them, so at 1M the neighbourhood is most of the graph.
-- **Neo4j driver path**: `neo4j-rust-ext` (packing in Rust) made the client four times faster;
-  the server's MERGE is now the limit (5k rows/s at 10k while the JIT warms, 12k at 100k). What would
-  close 50k rows/s: CREATE when the batch's keys are new, several sessions per label, a larger page cache.
-- **Neo4j audits** are slower than the embedded engine on most audits (see the ratios); the
-  2× target is missed where LadybugDB's columnar scans of one property over all items beat Neo4j's
-  row-at-a-time expansion (Community Edition, slotted runtime; no parallel runtime).
+- **Adding 1k accidents** (20 s at 100k): the new rows merge through `UNWIND … MERGE`, and recurrence
+  is re-derived for the new accidents' neighbourhood. The province rules reach every province a new
+  accident is in, and 1k synthetic accidents touch nearly all of them, so at 1M the neighbourhood is
+  most of the graph. It was not run at 1M in this session (`--increment 0`). What would close it:
+  rules whose reach is the prefecture, or a per-province window index kept between runs.
+- **Neo4j driver path**: `neo4j-rust-ext` (packing in Rust) made the client four times faster, so the
+  server's MERGE is now the limit (6k rows/s at 10k while the JIT warms, 11k at 100k). What would
+  close 50k rows/s: CREATE when the batch's keys are new, several sessions per label, a larger page
+  cache. `neo4j-admin` import is the national path: 61k rows/s at 100k.
+- **Neo4j audits** are slower than the embedded engine on most audits (see the ratios). The 2×
+  target is missed where LadybugDB's columnar scans of one property over all items beat Neo4j's
+  row-at-a-time expansion (Community Edition, slotted runtime, no parallel runtime).
 - **Dashboard first paint** is measured by `bench/first_paint.py` (headless Chromium), not by this
   script.
 """

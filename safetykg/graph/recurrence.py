@@ -640,6 +640,10 @@ BULK_LINKS = 10_000
 # links took 5 s per 20k. Above it, a first derivation is written in batches instead.
 COPY_LINKS_MAX_ACCIDENTS = 200_000
 ACCIDENT_COUNT = "MATCH (a:Accident) RETURN count(a) AS c"
+# links per write transaction in a first derivation, whatever the store's batch size: each row carries
+# an explanation sentence and three lists, and at 1M accidents with a 640 MiB page cache LadybugDB ran
+# out of it with 5,000 per transaction (the benchmark's batch size) but not with 1,000
+LINK_BATCH = 1000
 
 
 def _link_row(link: Link, computed: str, computed_day: int) -> dict[str, Any]:
@@ -679,13 +683,14 @@ def _batch_links(store: Store, links: Iterable[Link], computed: str, computed_da
     """Batched UNWIND CREATEs (none is stored yet), one transaction per batch: memory and each
     transaction stay small. Killed half-way, the next derivation finds some stored and compares."""
     rel, accident = store.schema.rel("RECURRENCE_OF"), store.schema.label("Accident")
+    size = min(store.batch_size, LINK_BATCH)
     batch: list[dict[str, Any]] = []
     written = 0
     with store.bulk_writes():
         for link in links:
             _check_points_back(link)
             batch.append(_link_row(link, computed, computed_day))
-            if len(batch) >= store.batch_size:
+            if len(batch) >= size:
                 written += store.create_relationships(rel, accident, accident, batch)
                 batch = []
         if batch:
