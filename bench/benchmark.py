@@ -286,10 +286,11 @@ NOTES = """### Why targets are missed here, and what would close them
 - **LadybugDB at 1M failed in both benchmark runs** with "buffer pool is full" during the first
   derivation's link writes: first with 5,000 links per transaction, then with 1,000 (77e0add). The
   same derivation inside `safetykg synthetic --accidents 1000000` completed: 915,389 links, 524 s,
-  1,843 MiB peak. The 640 MiB page cache leaves a thin margin for the WAL's 256 MiB of committed
-  changes waiting in memory before a checkpoint. So no embedded audit latency at 1M is in this file.
-  What would close it: a smaller checkpoint threshold for the link run, or links derived from the
-  bulk files and copied with them.
+  1,843 MiB peak. With a 640 MiB page cache, the WAL's 256 MiB of committed changes waiting in
+  memory before a checkpoint left a thin margin. After these runs the threshold for the link run
+  became 128 MiB: the derivation then took 345 s at a 1,715 MiB peak, in a process of its own on the
+  loaded 1M graph. So no embedded audit latency at 1M is in this file. What closes it: rerunning the
+  1M LadybugDB part with that default.
 - **1M Neo4j**: import 144 s (120k rows/s), derivation 348 s, audits up to 73 s
   (cross-province). These ran beside the embedded 1M run and the test suite. Neo4j Community's
   slotted runtime expands row by row over 1M accidents.
@@ -310,7 +311,7 @@ NOTES = """### Why targets are missed here, and what would close them
   the 1M graph fails with "buffer pool is full" even for 10k links. So above 200k accidents a first
   derivation writes its links in batches as it derives them, with these fixes:
   - `UNWIND … CREATE` with the properties in the pattern (MERGE, then SET, was slower);
-  - the WAL is checkpointed at 256 MiB instead of 16 MiB for the run (each checkpoint rewrote every
+  - the WAL is checkpointed at 128 MiB instead of 16 MiB for the run (each checkpoint rewrote every
     touched node group, 12 GB of writes in 15 min before it was stopped).
   About 6 min at 1M on an idle machine, of which 100 s is the derivation itself. What would close it:
   a COPY that works on the large graph, or links derived from the bulk files and copied with them.

@@ -30,7 +30,7 @@ _HELD_BY = re.compile(r"held by PID (\d+)")
 
 
 # WAL size between checkpoints during `bulk_writes` (LadybugDB's default is 16 MiB)
-BULK_CHECKPOINT_BYTES = int(os.environ.get("SAFETYKG_BULK_CHECKPOINT_MIB") or 256) * 2**20
+BULK_CHECKPOINT_BYTES = int(os.environ.get("SAFETYKG_BULK_CHECKPOINT_MIB") or 128) * 2**20  # 256 filled the 640 MiB cache once at 1M
 
 
 def _return_freed_memory() -> None:
