@@ -109,8 +109,7 @@ class LadybugStore(Store):
             )
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._buffer_pool_mib = config.buffer_pool_mib
-        self._db = _open_database(self.path, self.read_only, config.buffer_pool_mib)
-        self._conn = ladybug.Connection(self._db)
+        self._connect()
         self._in_tx = False
         if not self.read_only:
             self.ensure_schema()
@@ -217,9 +216,10 @@ class LadybugStore(Store):
         """Close and open the database again, returning the memory a bulk copy leaves behind: at 1M
         accidents the process held 805 MiB after the COPY (its full page cache and the copy's buffers),
         84 MiB after this, and what came next (the recurrence derivation) stacked on top of it."""
-        self._conn.close()
-        self._db.close()
-        _return_freed_memory()
+        self.close()
+        self._connect()
+
+    def _connect(self) -> None:
         self._db = _open_database(self.path, self.read_only, self._buffer_pool_mib)
         self._conn = ladybug.Connection(self._db)
 

@@ -201,10 +201,7 @@ class Store(ABC):
     def upsert_relationships(self, rel: RelType, start: Label, end: Label, rows: Sequence[Row]) -> int:
         """Rows carry `from`, `to` and the relationship's own columns."""
         columns = rel.stored_columns()
-        query = (
-            f"UNWIND $rows AS r MATCH (a:{start.name} {{{start.key}: r.from_key}}) "
-            f"MATCH (b:{end.name} {{{end.key}: r.to_key}}) MERGE (a)-[e:{rel.name}]->(b)"
-        )
+        query = f"{_ends_by_key(start, end)} MERGE (a)-[e:{rel.name}]->(b)"
         if columns:
             query += " SET " + ", ".join(f"e.{c} = {self.value_expr('r', c, t)}" for c, t in columns)
         return self._batched(query, rows)
@@ -214,10 +211,7 @@ class Store(ABC):
         into an empty type): CREATE skips MERGE's search of each node's edges, and the properties go in
         with the relationship (a SET after it updates each column again, list columns resized each time)."""
         props = ", ".join(f"{c}: {self.value_expr('r', c, t)}" for c, t in rel.stored_columns())
-        query = (
-            f"UNWIND $rows AS r MATCH (a:{start.name} {{{start.key}: r.from_key}}) "
-            f"MATCH (b:{end.name} {{{end.key}: r.to_key}}) CREATE (a)-[e:{rel.name}{' {' + props + '}' if props else ''}]->(b)"
-        )
+        query = f"{_ends_by_key(start, end)} CREATE (a)-[e:{rel.name}{' {' + props + '}' if props else ''}]->(b)"
         return self._batched(query, rows)
 
     def value_expr(self, var: str, column: str, kind: str) -> str:
@@ -250,6 +244,12 @@ class Store(ABC):
                 self._write(f"MATCH ()-[r:{name}]->() DELETE r", {})
             for name in self.schema.labels:
                 self._write(f"MATCH (n:{name}) DELETE n", {})
+
+
+def _ends_by_key(start: Label, end: Label) -> str:
+    """The batch rows' two ends, found by key: what every relationship write starts from."""
+    return (f"UNWIND $rows AS r MATCH (a:{start.name} {{{start.key}: r.from_key}}) "
+            f"MATCH (b:{end.name} {{{end.key}: r.to_key}})")
 
 
 def _is_loaded_column(label: Label, column: str) -> bool:
