@@ -37,6 +37,7 @@ REPO = Path(__file__).resolve().parents[1]
 NEO4JCTL = REPO / "tools" / "neo4j" / "neo4jctl"
 PAGE = 100
 SLOW_AUDIT_S = 10.0
+STEP_MARK = "[benchmark step] "
 
 
 def peak_rss_mib() -> float:
@@ -80,6 +81,7 @@ def worker(args: argparse.Namespace) -> dict[str, Any]:
     with open_store(config) as store:
         out["engine"] = store.server_version()
         if args.load:
+            step("load")
             began = time.perf_counter()
             load_files(store, files)
             out["load_s"] = round(time.perf_counter() - began, 2)
@@ -87,32 +89,40 @@ def worker(args: argparse.Namespace) -> dict[str, Any]:
             out["load_peak_rss_mib"] = round(peak_rss_mib(), 1)  # the load alone, before derivation and audits
         if store.engine == "neo4j":
             store.write("CALL db.awaitIndexes(600)")
+        step("recurrence derivation")
         began = time.perf_counter()
         report = derive_after_load(store)
         out["derive_s"] = round(time.perf_counter() - began, 2)
         out["links"] = report.created + report.kept + report.updated
         if args.analyze:
+            step("analyze")
             began = time.perf_counter()
             analysis = analyze_graph(pull_graph(store), "2021-06-30")
             write_analytics(store, analysis)
             out["analyze_s"] = round(time.perf_counter() - began, 2)
         audits: dict[str, dict[str, Any]] = {}
         for audit in list_audits():
+            step(f"audit {audit.id}")
             params = {"as_of": "2021-06-30"} if audit.param("as_of") else {}
-            began = time.perf_counter()
-            run_audit(store, audit, params, limit=PAGE)  # warm
-            # an audit far over every target is timed once more, not five times: the run must end
-            repeats = args.repeats if time.perf_counter() - began < SLOW_AUDIT_S else 1
-            times = []
-            for _ in range(repeats):
+            try:
                 began = time.perf_counter()
-                result = run_audit(store, audit, params, limit=PAGE)
-                times.append(time.perf_counter() - began)
+                run_audit(store, audit, params, limit=PAGE)  # warm
+                # an audit far over every target is timed once more, not five times: the run must end
+                repeats = args.repeats if time.perf_counter() - began < SLOW_AUDIT_S else 1
+                times = []
+                for _ in range(repeats):
+                    began = time.perf_counter()
+                    result = run_audit(store, audit, params, limit=PAGE)
+                    times.append(time.perf_counter() - began)
+            except RuntimeError as exc:  # the engine gave up on this audit (e.g. its page cache): say so, go on
+                audits[audit.id] = {"error": str(exc).splitlines()[0][:160]}
+                continue
             audits[audit.id] = {"median_ms": round(statistics.median(times) * 1000, 1),
                                 "max_ms": round(max(times) * 1000, 1), "total_rows": result.total, "runs": repeats,
                                 "digest": answer_digest(result)}
         out["audits"] = audits
         if args.increment:
+            step("increment")
             from safetykg.graph.schema import load_schema
             from safetykg.loaders.bulk import add_files
             from safetykg.loaders.synthetic import write_files
@@ -129,11 +139,18 @@ def worker(args: argparse.Namespace) -> dict[str, Any]:
     return out
 
 
+def step(name: str) -> None:
+    """Where the worker is, on stderr: a failed run says in which step it failed."""
+    print(f"{STEP_MARK}{name}", file=sys.stderr, flush=True)
+
+
 def run_worker(*extra: str) -> dict[str, Any]:
     done = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--worker", *extra],
                           capture_output=True, text=True, cwd=REPO)
     if done.returncode != 0:
-        return {"error": done.stderr.strip().splitlines()[-1] if done.stderr.strip() else f"exit {done.returncode}"}
+        lines = done.stderr.strip().splitlines()
+        steps = [line[len(STEP_MARK):] for line in lines if line.startswith(STEP_MARK)]
+        return {"error": lines[-1] if lines else f"exit {done.returncode}", "failed_step": steps[-1] if steps else None}
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
@@ -222,6 +239,12 @@ def _cell(value: Any) -> str:
     return "—" if value is None else str(value)
 
 
+def _timing(run: dict[str, Any]) -> str:
+    if run.get("error"):
+        return f"failed: {run['error']}"
+    return f"{_cell(run.get('median_ms'))} / {_cell(run.get('max_ms'))}"
+
+
 def _ratio(a: Any, b: Any) -> str:
     try:
         return f"{float(a) / float(b):.2f}"
@@ -246,15 +269,17 @@ def targets(results: dict[str, Any]) -> list[str]:
     for size, limit_ms in (("100000", 1000), ("1000000", 2000)):
         lady = (runs.get(size) or {}).get("ladybug") or {}
         audits = lady.get("audits") or {}
-        if audits:
-            worst = max(audits.items(), key=lambda kv: kv[1]["median_ms"])
-            slow = [a for a, t in audits.items() if t["median_ms"] > limit_ms]
+        timed = {a: t for a, t in audits.items() if "median_ms" in t}
+        if timed:
+            worst = max(timed.items(), key=lambda kv: kv[1]["median_ms"])
+            slow = [a for a, t in audits.items() if t.get("median_ms", float("inf")) > limit_ms]
             lines.append(f"| every audit ≤ {limit_ms / 1000:g} s at {int(size):,} (embedded, median) | "
                          f"{'met' if not slow else '**missed** by ' + ', '.join(slow)}; slowest {worst[0]} "
                          f"{worst[1]['median_ms']} ms |")
             neo = ((runs.get(size) or {}).get("neo4j_admin") or {}).get("audits") or {}
             if neo:
-                over = [a for a, t in neo.items() if a in audits and t["median_ms"] > 2 * max(audits[a]["median_ms"], limit_ms)]
+                over = [a for a, t in neo.items()
+                        if a in timed and t.get("median_ms", float("inf")) > 2 * max(timed[a]["median_ms"], limit_ms)]
                 lines.append(f"| Neo4j within 2× of the embedded target at {int(size):,} | "
                              f"{'met' if not over else '**missed** by ' + ', '.join(over)} |")
     big = runs.get("1000000") or {}
@@ -394,15 +419,15 @@ def render(results: dict[str, Any]) -> str:
                          f"{_ratio(lady.get(key), admin.get(key))} | {_cell(driver.get(key))} |")
         for label, run in (("LadybugDB", lady), ("neo4j-admin", admin), ("driver", driver)):
             if run.get("error"):
-                lines.append(f"\n{label} failed: `{run['error']}`")
+                during = f" (during {run['failed_step']})" if run.get("failed_step") else ""
+                lines.append(f"\n{label} failed{during}: `{run['error']}`")
         lines += ["", "| audit | rows | LadybugDB median / max ms | Neo4j median / max ms | ratio (median) | same answer |",
                   "|---|---|---|---|---|---|"]
         mine_all, other_all = lady.get("audits") or {}, admin.get("audits") or {}
         for audit in dict.fromkeys([*mine_all, *other_all]):  # an engine that failed still shows the other's
             timing, other = mine_all.get(audit, {}), other_all.get(audit, {})
             rows = timing.get("total_rows", other.get("total_rows"))
-            lines.append(f"| {audit} | {rows} | {_cell(timing.get('median_ms'))} / {_cell(timing.get('max_ms'))} | "
-                         f"{_cell(other.get('median_ms'))} / {_cell(other.get('max_ms'))} | "
+            lines.append(f"| {audit} | {rows} | {_timing(timing)} | {_timing(other)} | "
                          f"{_ratio(timing.get('median_ms'), other.get('median_ms'))} | {_same(timing, other)} |")
         lines.append("")
     lines += targets(results)

@@ -186,19 +186,30 @@ def test_a_large_first_derivation_streams_the_same_links(store: Store, files: Bu
 
 def test_bulk_writes_defer_the_embedded_checkpoint_and_leave_the_setting_as_it_was(ladybug_store: Store, files: BulkFiles):
     """Inside `bulk_writes` LadybugDB checkpoints at a larger WAL size (one checkpoint per 16 MiB rewrote
-    the touched node groups again and again at 1M accidents); afterwards its own setting is back and the
-    WAL has been checkpointed into the database file."""
-    from safetykg.graph.ladybug_store import BULK_CHECKPOINT_BYTES
+    the touched node groups again and again at 1M accidents) and runs on the smaller bulk page cache;
+    afterwards its own setting and the normal cache are back, and the WAL has been checkpointed into
+    the database file."""
+    from safetykg.graph.ladybug_store import BULK_CHECKPOINT_BYTES, LadybugStore
+
+    assert isinstance(ladybug_store, LadybugStore)
+    normal = ladybug_store.buffer_pool_mib
+    settings = StoreConfig()  # the same environment as the fixture's store
+    assert normal == settings.buffer_pool_mib != settings.bulk_buffer_pool_mib
 
     def threshold() -> int:
         return int(next(iter(ladybug_store.write("CALL current_setting('checkpoint_threshold') RETURN *")[0].values())))
 
     before = threshold()
     load_files(ladybug_store, files)
+    assert ladybug_store.buffer_pool_mib == normal  # the copy ran in bulk mode and left it
     with ladybug_store.bulk_writes():
         assert threshold() == BULK_CHECKPOINT_BYTES != before
-        ladybug_store.write("MATCH (a:Accident) SET a.name = a.name + '·'")
+        assert ladybug_store.buffer_pool_mib == settings.bulk_buffer_pool_mib
+        with ladybug_store.bulk_writes():  # nested: the outer one decides
+            ladybug_store.write("MATCH (a:Accident) SET a.name = a.name + '·'")
+        assert threshold() == BULK_CHECKPOINT_BYTES
     assert threshold() == before
+    assert ladybug_store.buffer_pool_mib == normal
     wal = ladybug_store.path.with_name(ladybug_store.path.name + ".wal")  # type: ignore[attr-defined]
     assert not wal.exists() or wal.stat().st_size == 0
     assert ladybug_store.run("MATCH (a:Accident) WHERE a.name ENDS WITH '·' RETURN count(a) AS c") == [{"c": N}]

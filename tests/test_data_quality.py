@@ -12,6 +12,7 @@ shrink) unnoticed: after improving or adding data, review the printed difference
 
 from __future__ import annotations
 
+import csv
 import re
 import sys
 import unicodedata
@@ -200,3 +201,21 @@ def test_the_notice_figures_are_numbers_a_query_can_compare(shipped: Store):
     interval = shipped.run("MATCH (:Finding {id: 'FND-02'})-[:HAS_METRIC]->(m:Metric) RETURN m.value AS v, m.unit AS u")
     assert interval == [{"v": 33.0, "u": "天"}]
     assert shipped.run("MATCH (f:Finding) WHERE f.metrics IS NOT NULL RETURN count(f) AS c") == [{"c": 0}]
+
+
+def test_every_unit_shares_its_provinces_leading_digits():
+    """The cross-province audit compares provinces by the first two digits of place codes."""
+    path = Path(__file__).resolve().parents[1] / "data" / "regions" / "regions.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        units = {r["adcode"]: r for r in csv.DictReader(handle)}
+    provinces = 0
+    for code, unit in units.items():
+        top = unit
+        for _ in range(3):
+            if not top["parent_adcode"]:
+                break
+            top = units[top["parent_adcode"]]
+        assert top["level"] == "province", code
+        assert top["adcode"] == code[:2] + "0000", (code, top["adcode"])
+        provinces += code == top["adcode"]
+    assert provinces >= 31

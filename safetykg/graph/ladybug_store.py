@@ -108,7 +108,9 @@ class LadybugStore(Store):
                 "(`safetykg synthetic …`, it starts over) or `safetykg reset --yes`"
             )
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._buffer_pool_mib = config.buffer_pool_mib
+        self._buffer_pool_mib = self._normal_pool_mib = config.buffer_pool_mib
+        self._bulk_pool_mib = config.bulk_buffer_pool_mib
+        self._bulk_depth = 0
         self._connect()
         self._in_tx = False
         if not self.read_only:
@@ -175,17 +177,27 @@ class LadybugStore(Store):
         """LadybugDB checkpoints each time the WAL passes 16 MiB, and a checkpoint rewrites every node
         group a relationship type touched: 915k links on 1M accidents wrote 10 GB in 10 minutes that way.
         A larger threshold for the run (still bounded: committed changes wait in memory until the
-        checkpoint), then one CHECKPOINT."""
-        if self.read_only:
+        checkpoint), then one CHECKPOINT. The database is reopened with the bulk page cache for the run
+        and with the normal one after it, which also returns what the run left in memory."""
+        if self.read_only or self._in_tx or self._bulk_depth:
             yield
             return
-        previous = self._execute("CALL current_setting('checkpoint_threshold') RETURN *", {})[0]
-        self._conn.execute(f"CALL checkpoint_threshold={BULK_CHECKPOINT_BYTES}")
+        self._bulk_depth += 1
         try:
-            yield
+            self._reopen(self._bulk_pool_mib)
+            self._conn.execute(f"CALL checkpoint_threshold={BULK_CHECKPOINT_BYTES}")
+            try:
+                yield
+            finally:
+                self._conn.execute("CHECKPOINT")
         finally:
-            self._conn.execute(f"CALL checkpoint_threshold={int(next(iter(previous.values())))}")
-            self._conn.execute("CHECKPOINT")
+            self._bulk_depth -= 1
+            self._reopen(self._normal_pool_mib)  # a new connection: the engine's default threshold again
+
+    @property
+    def buffer_pool_mib(self) -> int:
+        """The page cache the database is open with now (the bulk one inside `bulk_writes`)."""
+        return self._buffer_pool_mib
 
     def bulk_copy(self, files: BulkFiles) -> int:
         """`COPY <table> FROM (LOAD WITH HEADERS … FROM 'file')` per file: the engine's parallel CSV reader.
@@ -200,23 +212,23 @@ class LadybugStore(Store):
             existing = self._execute(f"MATCH (n:{label}) RETURN count(n) AS c", {})[0]["c"]
             if existing:
                 raise BulkTargetNotEmpty(f"{label} already holds {existing} nodes; bulk copy needs an empty graph")
-        # COPY commits table by table: the marker says "fragment" until the last table is in and checkpointed
-        marker.write_text(f"pid {os.getpid()}, {time.strftime('%Y-%m-%d %H:%M:%S')}", encoding="utf-8")
-        for (label, *_), chunks in _by_table(files.nodes).items():
-            self._conn.execute(f"COPY {label} FROM ({_load_subquery(chunks)})")
-        for (_, rtype, start, end), chunks in _by_table(files.rels).items():
-            self._conn.execute(f"COPY {rtype} FROM ({_load_subquery(chunks)}) (from='{start}', to='{end}')")
-        self._conn.execute("CHECKPOINT")
-        marker.unlink()
-        if not self._in_tx:
-            self._reopen()
+        with self.bulk_writes():
+            # COPY commits table by table: the marker says "fragment" until the last table is in and checkpointed
+            marker.write_text(f"pid {os.getpid()}, {time.strftime('%Y-%m-%d %H:%M:%S')}", encoding="utf-8")
+            for (label, *_), chunks in _by_table(files.nodes).items():
+                self._conn.execute(f"COPY {label} FROM ({_load_subquery(chunks)})")
+            for (_, rtype, start, end), chunks in _by_table(files.rels).items():
+                self._conn.execute(f"COPY {rtype} FROM ({_load_subquery(chunks)}) (from='{start}', to='{end}')")
+            self._conn.execute("CHECKPOINT")
+            marker.unlink()
         return files.rows
 
-    def _reopen(self) -> None:
-        """Close and open the database again, returning the memory a bulk copy leaves behind: at 1M
-        accidents the process held 805 MiB after the COPY (its full page cache and the copy's buffers),
-        84 MiB after this, and what came next (the recurrence derivation) stacked on top of it."""
+    def _reopen(self, buffer_pool_mib: int) -> None:
+        """Close and open the database again with this page cache. Closing also returns the memory a bulk
+        phase leaves behind: at 1M accidents the process held 805 MiB after the COPY (its full page cache
+        and the copy's buffers), 84 MiB after a reopen, and what came next stacked on top of it."""
         self.close()
+        self._buffer_pool_mib = buffer_pool_mib
         self._connect()
 
     def _connect(self) -> None:

@@ -798,9 +798,10 @@ def refresh_recurrences(store: Store, touching: set[str] | None = None, computed
     `touching`: only re-derive the links of these accidents (the ones just added or changed).
     """
     if touching is None and not store.run(ANY_STORED):
-        accidents = read_accidents(store)
-        with _frozen_for_the_collector():
-            return _first_derivation(store, iter_links(accidents, default_rules()), computed_date)
+        with store.bulk_writes():  # the whole first derivation: its accident records sit beside the page cache
+            accidents = read_accidents(store)
+            with _frozen_for_the_collector():
+                return _first_derivation(store, iter_links(accidents, default_rules()), computed_date)
     return apply_recurrences(store, derive_recurrences(store, touching=touching), computed_date, touching)
 
 

@@ -15,7 +15,11 @@ time, so generating 1M accidents needs no more memory than generating 1k. Shape:
 - enterprises with several accidents (one accident in seven is at an enterprise that had one before);
 - per accident an investigation with penalties, discipline (较大 and above), a criminal case
   (some), and rectification measures, each with dated stages and broken chains at set rates
-  (penalties not executed, discipline not carried out, cases stalled, measures not verified).
+  (penalties not executed, discipline not carried out, cases stalled, measures not verified);
+- cross-province enforcement: in a few investigations (3%) one penalty falls to another province's
+  department (the enterprise's qualification was issued there), and only half of those provinces
+  were invited into the investigation, the break the 2020 look-back found. These draws come from a
+  second random stream, so adding them left every other synthetic row as it was.
 
 Every fact cites one synthetic Source (`SRC-SYNTHETIC`): a synthetic graph is never loaded into
 the shipped data's graph (bulk copy refuses a non-empty graph) and can't be mistaken for it.
@@ -55,6 +59,8 @@ TAG_RATE = {"一般": 0.05}  # share of accidents with a mechanism tag, by sever
 TAG_RATE_LARGER = 0.6     # 较大, 重大, 特别重大
 GENERIC_TAG_SHARE = 0.35  # of the tagged, the share whose tag is generic
 REPEAT_ENTERPRISE_RATE = 0.15
+CROSS_PROVINCE_RATE = 0.03     # investigations with one penalty for another province's department
+CROSS_PROVINCE_INVITED = 0.5   # of those, the share where that province's department was a member
 PENALTY_OUTCOMES = (("executed", 80), ("decided", 8), ("recommended", 5), ("not_executed", 5), ("unenforceable", 2))
 DISCIPLINE_OUTCOMES = (("executed", 85), ("decided", 7), ("recommended", 5), ("not_executed", 3))
 CASE_STAGES = ("filed", "detained", "arrested", "prosecuted", "judged", "final")
@@ -147,6 +153,7 @@ def emit(schema: Schema, sink: Sink, accidents: int, seed: int = 7, gazetteer: P
     accidents, enterprises and chains to the same regions and departments (incremental loads).
     """
     rng = random.Random(seed)
+    far = random.Random(seed * 7919 + 1)  # cross-province draws, apart so the main stream is unchanged
     out = _Emitter(schema, sink)
     out.node("Source", id=SOURCE_ID, title="合成数据 / synthetic benchmark data", url="synthetic:")
     units = read_gazetteer(gazetteer)
@@ -165,6 +172,7 @@ def emit(schema: Schema, sink: Sink, accidents: int, seed: int = 7, gazetteer: P
             out.node("Department", id=dep, name=f"合成{unit.name}应急管理局", function="应急管理", level=unit.level,
                      adcode=unit.adcode)
             out.rel("IN_REGION", "Department", "Region", dep, unit.adcode)
+    provinces = [(u.adcode, departments[u.adcode]) for u in units if u.level == "province"]
     kinds = tuple((k, w) for k, w, _, _ in KINDS)
     spec = {k: (sector, tags) for k, _, sector, tags in KINDS}
     enterprises = 0
@@ -210,6 +218,8 @@ def emit(schema: Schema, sink: Sink, accidents: int, seed: int = 7, gazetteer: P
             out.rel("RECOMMENDS", "Investigation", "Penalty", inv, pen)
             out.rel("AGAINST", "Penalty", "Enterprise", pen, ent)
             out.rel("ENFORCED_BY", "Penalty", "Department", pen, dep)
+        if far.random() < CROSS_PROVINCE_RATE:
+            _cross_province_penalty(out, far, provinces, county.adcode[:2], f"{batch}{i:07d}", i, inv, ent, published)
         if severity != "一般":
             dis = f"DIS-{batch}{i:07d}"
             status = _pick(rng, DISCIPLINE_OUTCOMES)
@@ -239,6 +249,25 @@ def emit(schema: Schema, sink: Sink, accidents: int, seed: int = 7, gazetteer: P
                  resumed_before_verified=bool(resumed and (verified is None or resumed < verified)))
         out.rel("RECOMMENDS", "Investigation", "Measure", inv, mea)
         out.rel("ASSIGNED_TO", "Measure", "Enterprise", mea, ent)
+
+
+def _cross_province_penalty(out: _Emitter, rng: random.Random, provinces: list[tuple[str, str]], home: str,
+                            key: str, number: int, inv: str, ent: str, published: int) -> None:
+    """A penalty for a department of another province, which joined the investigation or not."""
+    others = [dep for adcode, dep in provinces if adcode[:2] != home]
+    dep = rng.choice(others)
+    pen = f"PEN-{key}-X"
+    status = _pick(rng, PENALTY_OUTCOMES)
+    decided = published + rng.randrange(30, 180) if status in ("decided", "executed", "not_executed", "unenforceable") else None
+    executed = decided + rng.randrange(10, 120) if decided and status == "executed" else None
+    out.node("Penalty", id=pen, name=f"合成外省处罚{number}", kind="吊销资质证书", status=status,
+             recommended_date=_iso(published), decided_date=_iso(decided) if decided else None,
+             executed_date=_iso(executed) if executed else None)
+    out.rel("RECOMMENDS", "Investigation", "Penalty", inv, pen)
+    out.rel("AGAINST", "Penalty", "Enterprise", pen, ent)
+    out.rel("ENFORCED_BY", "Penalty", "Department", pen, dep)
+    if rng.random() < CROSS_PROVINCE_INVITED:
+        out.rel("MEMBER", "Investigation", "Department", inv, dep)
 
 
 def generate(schema: Schema, accidents: int, seed: int = 7, batch: str = "S") -> SyntheticGraph:
