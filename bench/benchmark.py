@@ -302,70 +302,61 @@ def targets(results: dict[str, Any]) -> list[str]:
 
 NOTES = """### Why targets are missed here, and what would close them
 
-- **The runs** (2026-12-03). 10k and 100k, every path, in one run. During the 100k LadybugDB part a
-  `safetykg synthetic --accidents 1000000` ran beside it at `nice 19` (the 2 GB check below). The 1M
-  sizes ran in a second run (`--only ladybug,neo4j-admin --increment 0`), again beside a niced 1M
-  `synthetic` and, later, the test suite: its times are pessimistic. The 1M generation time is from a
-  busy machine too. Every audit's answer (page, total and count) is hashed on both engines: see the
+- **The runs** (2026-12-03, second session of the day). The synthetic data changed this session
+  (cross-province penalties, 3% of investigations), so every size was measured again on the new
+  files: 10k and 100k on every path in one run on an otherwise idle machine; 1M LadybugDB alone on
+  an idle machine; 1M neo4j-admin in a third run, beside a fresh-clone CI run (its times are
+  pessimistic). Every audit's answer (page, total and count) is hashed on both engines: see the
   `same answer` column.
-- **LadybugDB at 1M failed in both benchmark runs** with "buffer pool is full" during the first
-  derivation's link writes: first with 5,000 links per transaction, then with 1,000 (77e0add). The
-  same derivation inside `safetykg synthetic --accidents 1000000` completed: 915,389 links, 524 s,
-  1,843 MiB peak. With a 640 MiB page cache, the WAL's 256 MiB of committed changes waiting in
-  memory before a checkpoint left a thin margin. After these runs the threshold for the link run
-  became 128 MiB: the derivation then took 345 s at a 1,715 MiB peak, in a process of its own on the
-  loaded 1M graph. So no embedded audit latency at 1M is in this file. What closes it: rerunning the
-  1M LadybugDB part with that default.
-- **1M Neo4j**: import 144 s (120k rows/s), derivation 348 s, audits up to 73 s
-  (cross-province). These ran beside the embedded 1M run and the test suite. Neo4j Community's
-  slotted runtime expands row by row over 1M accidents.
-- **1M peak RSS** (`safetykg synthetic --accidents 1000000`: generation, COPY and first derivation
-  in one process). It peaked at 4.1 GB at the start of this session, and the fixes bring it down:
-  - after the COPY, the store closes and reopens the database and returns freed heap (805 -> 84 MiB);
-  - the accident records are smaller (read peak 1.56 -> 1.30 GB);
-  - Python's collector is kept on (off, query results leaked through cycles);
-  - the page cache default is 640 MiB (1024 gave 2,008 MiB).
-  The derivation holds about 1.1 GB of records for 1M accidents beside the cache.
-- **Native COPY rows/s**: each table is one COPY of all its chunks. LadybugDB copies these
-  relationship tables, joined on string keys, at 150-250k rows/s on this machine. A direct
-  `COPY … FROM 'file'` is no faster than the typed `LOAD WITH HEADERS` subquery. What would close the
-  gap to 500k rows/s: integer surrogate keys for the joins (the string ids kept as properties),
-  Parquet input, more cores.
+- **1M on LadybugDB now completes** (it failed in the earlier runs of the day: "buffer pool is
+  full"). Two fixes: the page cache is 640 MiB only inside `Store.bulk_writes()` (the COPY and the
+  whole first derivation, whose process also holds 1.1 GB of accident records) and 3 GiB otherwise,
+  because at 1M `department-scorecard` and `cross-province` need more than 1 GiB for their joins;
+  and `department-scorecard` carries the items' dated properties instead of the nodes. Its client
+  peak RSS, audits included, is therefore 2.5 GB; the load alone peaks at 844 MiB, and
+  `safetykg synthetic --accidents 1000000` (generation, COPY, first derivation) at 1,772 MiB.
+- **Audits over 2 s at 1M (embedded)**: `cross-province` 6.9 s, `repeat-incidents` 3.2 s,
+  `department-scorecard` 2.7 s, `regulatory-blind-spots` 2.1 s; the other ten are under 1.3 s.
+  - `cross-province` joins all 1.1M penalty assignments to their accidents to compare the two place
+    codes. What would close it: an "enforced outside the accident's province" flag per assignment,
+    derived after each load like RECURRENCE_OF, so the audit scans one relationship property.
+  - `repeat-incidents` reads 78,597 same-place links and groups them by place. What would close it:
+    a page that stops at the first 100 groups (the links are ordered by place already).
+  - `department-scorecard` aggregates every item of 367 departments, and `regulatory-blind-spots`
+    every enterprise: both would be precomputed by `analyze`, which writes per-department figures.
+- **Native COPY rows/s**: each table is one COPY of all its chunks: 244k rows/s at 1M (71 s).
+  LadybugDB copies relationship tables joined on string keys at 150-250k rows/s on this machine. A
+  direct `COPY … FROM 'file'` is no faster than the typed `LOAD WITH HEADERS` subquery. What would
+  close the gap to 60 s and 500k rows/s: integer surrogate keys for the joins (the string ids kept
+  as properties), Parquet input, more cores.
 - **Recurrence at 1M**: 915k links (639k from the province-and-tag rule, which grows with the square
-  of the tagged accidents per province and year). LadybugDB's COPY of Accident-to-Accident links into
-  the 1M graph fails with "buffer pool is full" even for 10k links. So above 200k accidents a first
-  derivation writes its links in batches as it derives them, with these fixes:
-  - `UNWIND … CREATE` with the properties in the pattern (MERGE, then SET, was slower);
-  - the WAL is checkpointed at 128 MiB instead of 16 MiB for the run (each checkpoint rewrote every
-    touched node group, 12 GB of writes in 15 min before it was stopped).
-  About 6 min at 1M on an idle machine, of which 100 s is the derivation itself. What would close it:
-  a COPY that works on the large graph, or links derived from the bulk files and copied with them.
-- **`cross-province-accountability-breaks` at 100k** (about 1 s, the slowest audit). The rows pass
-  walks 134k penalty assignments to the accident and reads the returned properties for each one
-  before the province filter. LadybugDB plans it that way: 0.48 s with ids only, 0.73 s with the
-  names and status. The count's y is another pass (0.3 s). A `left(adcode, 2)` prefilter on the two
-  units did not help, because it is also applied after the join. What would close it: a derived
-  per-assignment "enforced outside the accident's province" flag, written after each load like
-  RECURRENCE_OF, so that both sections scan one relationship property.
+  of the tagged accidents per province and year), derived and written in 337 s. LadybugDB's COPY of
+  Accident-to-Accident links into the 1M graph fails with "buffer pool is full" even for 10k links,
+  so above 200k accidents the links go in batches of 1,000 `UNWIND … CREATE`s as they are derived,
+  with the WAL checkpointed at 128 MiB instead of 16 MiB for the run (each checkpoint rewrote every
+  touched node group). What would close it: links derived from the bulk files and copied with them.
 - **Wrong answers found on LadybugDB 0.22** at 100k and avoided: a list-property filter followed by
   two extensions dropped rows (`repeat-incidents` 612 instead of 703); see `docs/scale.md`.
-- **analyze**: 18 s at 10k, 76 s at 100k (Neo4j 169 s). Not run at 1M (`--analyze-max 100000`):
-  networkx's Brandes pass over the broken-chain graph is the cost. What would close it: trimming
-  degree-one nodes before Brandes, a smaller sample budget, or an engine-side centrality.
-- **Adding 1k accidents** (20 s at 100k): the new rows merge through `UNWIND … MERGE`, and recurrence
-  is re-derived for the new accidents' neighbourhood. The province rules reach every province a new
-  accident is in, and 1k synthetic accidents touch nearly all of them, so at 1M the neighbourhood is
-  most of the graph. It was not run at 1M in this session (`--increment 0`). What would close it:
-  rules whose reach is the prefecture, or a per-province window index kept between runs.
+- **analyze**: not run at 1M (`--analyze-max 100000`): networkx's Brandes pass over the broken-chain
+  graph is the cost. What would close it: trimming degree-one nodes before Brandes, a smaller sample
+  budget, or an engine-side centrality.
+- **Adding 1k accidents**: the new rows merge through `UNWIND … MERGE`, and recurrence is re-derived
+  for the new accidents' neighbourhood. The province rules reach every province a new accident is in,
+  and 1k synthetic accidents touch nearly all of them, so at 1M the neighbourhood is most of the
+  graph; not run at 1M (`--increment 0`). What would close it: rules whose reach is the prefecture,
+  or a per-province window index kept between runs.
 - **Neo4j driver path**: `neo4j-rust-ext` (packing in Rust) made the client four times faster, so the
-  server's MERGE is now the limit (6k rows/s at 10k while the JIT warms, 11k at 100k). What would
-  close 50k rows/s: CREATE when the batch's keys are new, several sessions per label, a larger page
-  cache. `neo4j-admin` import is the national path: 61k rows/s at 100k.
+  server's MERGE is now the limit. What would close 50k rows/s: CREATE when the batch's keys are new,
+  several sessions per label, a larger page cache. `neo4j-admin` import is the national path.
 - **Neo4j audits** are slower than the embedded engine on most audits (see the ratios). The 2×
   target is missed where LadybugDB's columnar scans of one property over all items beat Neo4j's
   row-at-a-time expansion (Community Edition, slotted runtime, no parallel runtime).
-- **Dashboard first paint** is measured by `bench/first_paint.py` (headless Chromium), not by this
-  script.
+- **Dashboard first paint at 1M** (`bench/first_paint.py`, headless Chromium, on the graph
+  `safetykg synthetic --accidents 1000000` built): overview 69 s on the first visit and 4.9 s on the
+  second; audit pages `unexecuted-penalties` 2.9 / 2.3 s, `cross-province` 8.2 / 8.6 s,
+  `repeat-incidents` 16.4 / 10.0 s. Missed: the overview counts every audit's open items, which at
+  1M is every audit's total. What would close it: audit totals computed once after each load and
+  stored (like `analyze`'s figures), and the faster audits above.
 """
 
 
