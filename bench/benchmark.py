@@ -187,7 +187,7 @@ class Neo4jHome:
         return disk_mib(self.home / "server" / "data")
 
 
-def neo4j_admin(files: Path, work: Path, repeats: int, analyze: bool) -> dict[str, Any]:
+def neo4j_admin(files: Path, work: Path, repeats: int, analyze: bool, increment: int) -> dict[str, Any]:
     home = Neo4jHome(work / "admin")
     began = time.perf_counter()
     done = home.ctl("import", str(files))
@@ -198,7 +198,7 @@ def neo4j_admin(files: Path, work: Path, repeats: int, analyze: bool) -> dict[st
         return {"error": "neo4jctl start --keep-data failed"}
     try:
         out = run_worker("--uri", home.uri, "--files", str(files), "--repeats", str(repeats),
-                         *(["--analyze"] if analyze else []))
+                         *(["--analyze"] if analyze else []), "--increment", str(increment))
         out["server_peak_rss_mib"] = home.peak_mib()
         out["disk_mib"] = round(home.disk_mib(), 1)
     finally:
@@ -304,10 +304,10 @@ NOTES = """### Why targets are missed here, and what would close them
 
 - **The runs** (2026-12-03, second session of the day). The synthetic data changed this session
   (cross-province penalties, 3% of investigations), so every size was measured again on the new
-  files: 10k and 100k on every path in one run on an otherwise idle machine; 1M LadybugDB alone on
-  an idle machine; 1M neo4j-admin in a third run, beside a fresh-clone CI run (its times are
-  pessimistic). Every audit's answer (page, total and count) is hashed on both engines: see the
-  `same answer` column.
+  files: 10k and 100k on every path in one run with nothing beside it (its load average at the start
+  is the dashboard measurement that had just ended); 1M LadybugDB alone on an idle machine; 1M
+  neo4j-admin in a third run, beside a fresh-clone CI run (its times are pessimistic). Every audit's
+  answer (page, total and count) is hashed on both engines: see the `same answer` column.
 - **1M on LadybugDB now completes** (it failed in the earlier runs of the day: "buffer pool is
   full"). Two fixes: the page cache is 640 MiB only inside `Store.bulk_writes()` (the COPY and the
   whole first derivation, whose process also holds 1.1 GB of accident records) and 3 GiB otherwise,
@@ -315,6 +315,10 @@ NOTES = """### Why targets are missed here, and what would close them
   and `department-scorecard` carries the items' dated properties instead of the nodes. Its client
   peak RSS, audits included, is therefore 2.5 GB; the load alone peaks at 844 MiB, and
   `safetykg synthetic --accidents 1000000` (generation, COPY, first derivation) at 1,772 MiB.
+- **1M on Neo4j** (neo4j-admin import, beside the CI run): import 174 s (100k rows/s), recurrence
+  derivation 702 s (the same 915,389 links), audits from 13 ms to 44.5 s (`repeat-incidents`), all 14
+  with the same answer as LadybugDB; JVM peak 2.3 GB, 6.4 GB on disk. That run added 1k accidents
+  too (226 s), because the neo4j-admin part did not pass `--increment` on to its worker (fixed).
 - **Audits over 2 s at 1M (embedded)**: `cross-province` 6.9 s, `repeat-incidents` 3.2 s,
   `department-scorecard` 2.7 s, `regulatory-blind-spots` 2.1 s; the other ten are under 1.3 s.
   - `cross-province` joins all 1.1M penalty assignments to their accidents to compare the two place
@@ -343,8 +347,9 @@ NOTES = """### Why targets are missed here, and what would close them
 - **Adding 1k accidents**: the new rows merge through `UNWIND … MERGE`, and recurrence is re-derived
   for the new accidents' neighbourhood. The province rules reach every province a new accident is in,
   and 1k synthetic accidents touch nearly all of them, so at 1M the neighbourhood is most of the
-  graph; not run at 1M (`--increment 0`). What would close it: rules whose reach is the prefecture,
-  or a per-province window index kept between runs.
+  graph: 19.7 s on LadybugDB at 100k; at 1M not run on LadybugDB (`--increment 0`), 226 s on Neo4j.
+  What would close it: rules whose reach is the prefecture, or a per-province window index kept
+  between runs.
 - **Neo4j driver path**: `neo4j-rust-ext` (packing in Rust) made the client four times faster, so the
   server's MERGE is now the limit. What would close 50k rows/s: CREATE when the batch's keys are new,
   several sessions per label, a larger page cache. `neo4j-admin` import is the national path.
@@ -505,7 +510,7 @@ def main() -> None:
                       flush=True)
                 shutil.rmtree(work / "lady", ignore_errors=True)
             if has_neo4j and "neo4j-admin" in parts:
-                block["neo4j_admin"] = neo4j_admin(files, work, args.repeats, analyze)
+                block["neo4j_admin"] = neo4j_admin(files, work, args.repeats, analyze, args.increment)
                 print(f"[{size}] neo4j-admin: {json.dumps(block['neo4j_admin'], ensure_ascii=False)}",
                       file=sys.stderr, flush=True)
             if has_neo4j and "driver" in parts and size <= args.driver_max:
