@@ -17,7 +17,7 @@ from safetykg.graph.counts import COUNTS_PATH, CountModelError, gaps_audit_text,
 from safetykg.graph.schema import load_schema
 from safetykg.graph.store import Store, StoreConfig, open_store
 from safetykg.loaders.load import load_paths
-from safetykg.queries.coverage import accountability_counts, coverage_rows, coverage_summary
+from safetykg.queries.coverage import accountability_counts, coverage_rows, coverage_summary, coverage_totals
 from safetykg.queries.runner import QUERIES_DIR, audit_subgraph, get_audit, run_audit
 
 REPO = Path(__file__).resolve().parents[1]
@@ -95,6 +95,8 @@ def test_coverage_rows_and_summary(store: Store):
     summary = coverage_summary(list(rows.values()))
     assert (summary["complete"], summary["with_counts"]) == (1, 2)
     assert summary["line_en"].startswith(f"1 of {len(rows)} accidents")
+    # the overview's totals, counted without a row per accident, say the same
+    assert coverage_totals(store) == summary
 
 
 @pytest.fixture(scope="module")
@@ -128,3 +130,4 @@ def test_quanzhou_must_show_on_shipped_data(ladybug_store: Store):
     officials, convicted = counts["officials_held_accountable"], counts["convicted"]
     assert officials["published"] == 49 and isinstance(officials["named"], int) and officials["sources"]
     assert convicted["published"] == 20 and 1 <= convicted["named"] <= 20 and convicted["sources"]
+    assert coverage_totals(ladybug_store) == coverage_summary(coverage_rows(ladybug_store))

@@ -150,7 +150,7 @@ def accountability_counts(accident_id: str) -> list[dict[str, Any]]:
 
 @st.cache_data(show_spinner=False, max_entries=4, ttl=600)
 def _coverage_summary(version: str) -> dict[str, Any]:
-    return coverage.coverage_summary(holder().call(coverage.coverage_rows))
+    return holder().call(coverage.coverage_totals)
 
 
 def coverage_summary() -> dict[str, Any]:

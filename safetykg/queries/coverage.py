@@ -193,13 +193,38 @@ def coverage_rows(store: Store) -> list[Row]:
 
 def coverage_summary(rows: list[Row]) -> Row:
     """Totals for the overview: how many accidents have an investigation and a published count."""
-    total = len(rows)
     complete = sum(1 for r in rows if r["complete"])
+    return _summary(len(rows), complete, sum(1 for r in rows if r["investigation"]), sum(1 for r in rows if r["counts"]))
+
+
+_PART_QUERIES = {part.column: part.query for part in _PARTS}
+_TOTALS = (
+    "MATCH (a:Accident) "
+    "RETURN count(a) AS accidents, "
+    "sum(CASE WHEN EXISTS { MATCH (a)-[:INVESTIGATED_BY]->(:Investigation) } THEN 1 ELSE 0 END) AS investigated"
+)
+_INVESTIGATED_AMONG = ("MATCH (a:Accident)-[:INVESTIGATED_BY]->(:Investigation) WHERE a.id IN $ids "
+                       "RETURN DISTINCT a.id AS id")
+
+
+def coverage_totals(store: Store) -> Row:
+    """`coverage_summary` of every accident without a row per accident: the overview's line. At 1M
+    accidents `coverage_rows` took 61 s, and the dashboard's first paint waited for it."""
+    totals = store.run(_TOTALS)[0]
+    counts = {r["id"]: int(r["v"] or 0) for r in store.run(_PART_QUERIES["counts"])}
+    cited = {r["id"]: int(r["v"] or 0) for r in store.run(_PART_QUERIES["count_sources"])}
+    with_counts = [aid for aid, n in counts.items() if n]
+    investigated = {r["id"] for r in store.run(_INVESTIGATED_AMONG, {"ids": with_counts})} if with_counts else set()
+    complete = sum(1 for aid in with_counts if aid in investigated and cited.get(aid, 0) == counts[aid])
+    return _summary(int(totals["accidents"] or 0), complete, int(totals["investigated"] or 0), len(with_counts))
+
+
+def _summary(total: int, complete: int, with_investigation: int, with_counts: int) -> Row:
     return {
         "accidents": total,
         "complete": complete,
-        "with_investigation": sum(1 for r in rows if r["investigation"]),
-        "with_counts": sum(1 for r in rows if r["counts"]),
+        "with_investigation": with_investigation,
+        "with_counts": with_counts,
         "line_zh": f"{total} 起事故中 {complete} 起有调查且至少有一项公布的问责统计",
         "line_en": f"{complete} of {total} accidents have an investigation and at least one published count",
     }
