@@ -357,11 +357,13 @@ NOTES = """### Why targets are missed here, and what would close them
   target is missed where LadybugDB's columnar scans of one property over all items beat Neo4j's
   row-at-a-time expansion (Community Edition, slotted runtime, no parallel runtime).
 - **Dashboard first paint at 1M** (`bench/first_paint.py`, headless Chromium, on the graph
-  `safetykg synthetic --accidents 1000000` built): overview 69 s on the first visit and 4.9 s on the
-  second; audit pages `unexecuted-penalties` 2.9 / 2.3 s, `cross-province` 8.2 / 8.6 s,
-  `repeat-incidents` 16.4 / 10.0 s. Missed: the overview counts every audit's open items, which at
-  1M is every audit's total. What would close it: audit totals computed once after each load and
-  stored (like `analyze`'s figures), and the faster audits above.
+  `safetykg synthetic --accidents 1000000` built; first visit / second visit): overview 6.5 / 8.3 s
+  (69 / 4.9 s before its coverage line was counted by three queries instead of a row per accident:
+  61 s); audit pages `unexecuted-penalties` 3.0 / 2.3 s, `cross-province` 7.9 / 9.9 s,
+  `repeat-incidents` 25.6 / 5.6 s. Missed: the overview also counts every audit's open items
+  (every audit's total at 1M) while the page is open, and the slow audits above are slow here too.
+  What would close it: audit totals computed once after each load and stored (like `analyze`'s
+  figures), and the faster audits above.
 """
 
 
