@@ -172,7 +172,8 @@ def emit(schema: Schema, sink: Sink, accidents: int, seed: int = 7, gazetteer: P
             out.node("Department", id=dep, name=f"合成{unit.name}应急管理局", function="应急管理", level=unit.level,
                      adcode=unit.adcode)
             out.rel("IN_REGION", "Department", "Region", dep, unit.adcode)
-    provinces = [(u.adcode, departments[u.adcode]) for u in units if u.level == "province"]
+    province_deps = [(u.adcode[:2], departments[u.adcode]) for u in units if u.level == "province"]
+    elsewhere = {home: [dep for code, dep in province_deps if code != home] for home, _ in province_deps}
     kinds = tuple((k, w) for k, w, _, _ in KINDS)
     spec = {k: (sector, tags) for k, _, sector, tags in KINDS}
     enterprises = 0
@@ -210,8 +211,7 @@ def emit(schema: Schema, sink: Sink, accidents: int, seed: int = 7, gazetteer: P
         for j in range(1 + (severity != "一般") + (rng.random() < 0.3)):
             pen = f"PEN-{batch}{i:07d}-{j}"
             status = _pick(rng, PENALTY_OUTCOMES)
-            decided = published + rng.randrange(10, 90) if status in ("decided", "executed", "not_executed", "unenforceable") else None
-            executed = decided + rng.randrange(10, 120) if decided and status == "executed" else None
+            decided, executed = _penalty_days(rng, status, published, (10, 90))
             out.node("Penalty", id=pen, name=f"合成处罚{i}-{j}", kind="罚款", amount_wan=float(rng.randrange(5, 200)),
                      status=status, recommended_date=_iso(published), decided_date=_iso(decided) if decided else None,
                      executed_date=_iso(executed) if executed else None)
@@ -219,7 +219,7 @@ def emit(schema: Schema, sink: Sink, accidents: int, seed: int = 7, gazetteer: P
             out.rel("AGAINST", "Penalty", "Enterprise", pen, ent)
             out.rel("ENFORCED_BY", "Penalty", "Department", pen, dep)
         if far.random() < CROSS_PROVINCE_RATE:
-            _cross_province_penalty(out, far, provinces, county.adcode[:2], f"{batch}{i:07d}", i, inv, ent, published)
+            _cross_province_penalty(out, far, elsewhere[county.adcode[:2]], f"{batch}{i:07d}", i, inv, ent, published)
         if severity != "一般":
             dis = f"DIS-{batch}{i:07d}"
             status = _pick(rng, DISCIPLINE_OUTCOMES)
@@ -251,15 +251,20 @@ def emit(schema: Schema, sink: Sink, accidents: int, seed: int = 7, gazetteer: P
         out.rel("ASSIGNED_TO", "Measure", "Enterprise", mea, ent)
 
 
-def _cross_province_penalty(out: _Emitter, rng: random.Random, provinces: list[tuple[str, str]], home: str,
-                            key: str, number: int, inv: str, ent: str, published: int) -> None:
+def _penalty_days(rng: random.Random, status: str, published: int, decide_within: tuple[int, int]) -> tuple[int | None, int | None]:
+    """The decision and execution days a penalty's outcome implies (None where it never got there)."""
+    decided = published + rng.randrange(*decide_within) if status in ("decided", "executed", "not_executed", "unenforceable") else None
+    executed = decided + rng.randrange(10, 120) if decided and status == "executed" else None
+    return decided, executed
+
+
+def _cross_province_penalty(out: _Emitter, rng: random.Random, other_provinces: list[str], key: str, number: int,
+                            inv: str, ent: str, published: int) -> None:
     """A penalty for a department of another province, which joined the investigation or not."""
-    others = [dep for adcode, dep in provinces if adcode[:2] != home]
-    dep = rng.choice(others)
+    dep = rng.choice(other_provinces)
     pen = f"PEN-{key}-X"
     status = _pick(rng, PENALTY_OUTCOMES)
-    decided = published + rng.randrange(30, 180) if status in ("decided", "executed", "not_executed", "unenforceable") else None
-    executed = decided + rng.randrange(10, 120) if decided and status == "executed" else None
+    decided, executed = _penalty_days(rng, status, published, (30, 180))
     out.node("Penalty", id=pen, name=f"合成外省处罚{number}", kind="吊销资质证书", status=status,
              recommended_date=_iso(published), decided_date=_iso(decided) if decided else None,
              executed_date=_iso(executed) if executed else None)
