@@ -465,3 +465,47 @@ def test_betweenness_by_component_is_the_exact_betweenness(monkeypatch: pytest.M
     assert round(sampled["2:0"], 12) == round(exact["2:0"], 12)  # the 5-cycle is small enough to stay exact
     assert max(sampled, key=lambda n: sampled[n]) == "0:0"  # the root of the tree is still the bridge
     assert analytics.betweenness_plan([(40, 39), (5, 5)]) == [math.ceil(1000 / (40 * 79 + 5 * 10) * 40), 5]
+
+
+def _paths_graph():
+    """Cycles, a grid (many equal shortest paths) and bridges between them: every case of the sums."""
+    import networkx as nx
+
+    graph = nx.convert_node_labels_to_integers(nx.grid_2d_graph(5, 6))
+    graph.add_edges_from((100 + u, 100 + v) for u, v in nx.cycle_graph(9).edges)
+    graph.add_edges_from([(3, 100), (104, 200), (200, 201), (201, 29)])
+    graph.add_edges_from((300 + u, 300 + v) for u, v in nx.gnm_random_graph(60, 90, seed=4).edges)
+    graph.add_edge(201, 300)
+    return graph.subgraph(max(nx.connected_components(graph), key=len)).copy()
+
+
+def test_level_by_level_brandes_sums_what_networkx_sums_from_every_source():
+    import networkx as nx
+
+    from safetykg.graph.brandes import Adjacency, dependencies
+
+    graph = _paths_graph()
+    nodes = sorted(graph)
+    raw = dependencies(Adjacency(graph, nodes), range(len(nodes)))
+    exact = nx.betweenness_centrality(graph, normalized=False)  # each unordered pair once: half the sums
+    assert max(exact.values()) > 100
+    assert [round(raw[i] / 2, 9) for i in range(len(nodes))] == [round(exact[n], 9) for n in nodes]
+
+
+def test_sampled_betweenness_draws_and_scales_as_networkx_does():
+    import networkx as nx
+
+    from safetykg.graph import analytics
+
+    if tuple(int(p) for p in nx.__version__.split(".")[:2]) < (3, 6):
+        pytest.skip("networkx before 3.6 scaled a sampled estimate differently; ours follows 3.6")
+    graph = _paths_graph()
+    nodes = sorted(graph)
+    sub = nx.Graph()
+    sub.add_nodes_from(nodes)
+    sub.add_edges_from(graph.edges)
+    for pivots in (2, 7, 30):
+        ours = analytics._sampled_betweenness(graph, nodes, pivots)
+        theirs = nx.betweenness_centrality(sub, k=pivots, normalized=False, seed=analytics.BETWEENNESS_SEED)
+        assert {n: round(v, 9) for n, v in ours.items()} == {n: round(v, 9) for n, v in theirs.items()}
+        assert any(ours.values())
