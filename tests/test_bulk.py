@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from safetykg.graph.bulkfiles import BulkFiles, BulkFilesError, BulkWriter
-from safetykg.graph.recurrence import derive_recurrences, neighbourhood, stored_links
+from safetykg.graph.recurrence import ALL_DAYS, day_spans, derive_recurrences, neighbourhood, stored_links
 from safetykg.graph.store import Store, StoreConfig, open_store
 from safetykg.loaders.bulk import BulkTargetNotEmpty, add_files, derive_after_load, load_files, load_rows
 from safetykg.loaders.synthetic import SOURCE_ID, generate, write_files
@@ -124,16 +124,45 @@ def test_adding_accidents_rederives_only_what_changed(ladybug_store: Store, file
     assert applied.created == len(after - before) and before <= after
 
 
-def test_rederiving_for_some_accidents_reads_only_their_neighbourhood(ladybug_store: Store, files: BulkFiles):
+def test_next_quarters_accidents_link_back_into_the_year_before(ladybug_store: Store, files: BulkFiles,
+                                                               tmp_path: Path):
+    """The benchmark's increment: a batch dated after everything loaded. Only the year before it can
+    pair with it, and re-deriving for it gives what a full derivation gives."""
+    load_files(ladybug_store, files)
+    derive_after_load(ladybug_store)
+    extra = write_files(ladybug_store.schema, tmp_path / "next", 120, seed=11, batch="T",
+                        period=("2021-01-01", "2021-03-31"))
+    _, applied = add_files(ladybug_store, extra)
+    dates = [r["date"] for r in ladybug_store.run("MATCH (a:Accident) WHERE a.id STARTS WITH 'ACC-T' RETURN a.date AS date")]
+    assert len(dates) == 120 and all("2021-01-01" <= str(d) <= "2021-03-31" for d in dates)
+    after = {(r["from_key"], r["to_key"]) for r in stored_links(ladybug_store)}
+    assert after == {(link.from_id, link.to_id) for link in derive_recurrences(ladybug_store)}
+    assert applied.created > 0
+    with pytest.raises(ValueError, match="last day is before the first"):
+        write_files(ladybug_store.schema, tmp_path / "backwards", 1, period=("2021-03-31", "2021-01-01"))
+
+
+@pytest.mark.parametrize("store", ["ladybug", "neo4j"], indirect=True)
+def test_rederiving_for_some_accidents_reads_only_their_neighbourhood(store: Store, files: BulkFiles):
     """Deriving for a few accidents reads their provinces and co-operated accidents, not the graph, and
     finds exactly the links a full derivation gives them."""
-    load_files(ladybug_store, files)
-    everything = derive_recurrences(ladybug_store)
+    load_files(store, files)
+    everything = derive_recurrences(store)
     touching = {link.from_id for link in everything[:5]} | {"ACC-S0000007"}
-    reach = neighbourhood(ladybug_store, touching, {"province", "operator"})
+    reach = neighbourhood(store, touching, {"province", "operator"})
     assert touching <= reach and len(reach) < N
+    # the province rules compare accidents at most a year apart: a window keeps it to those days
+    near = neighbourhood(store, touching, {"province", "operator"}, province_window_days=365)
+    assert touching <= near < reach
     expected = [link for link in everything if link.from_id in touching or link.to_id in touching]
-    assert derive_recurrences(ladybug_store, touching=touching) == expected
+    assert derive_recurrences(store, touching=touching) == expected
+
+
+def test_day_spans_merge_the_windows_and_fall_back_to_every_day():
+    assert day_spans({100, 150, 400}, 30) == [(70, 180), (370, 430)]
+    assert day_spans({100, 131}, 15) == [(85, 146)]  # touching ends merge
+    assert day_spans({100, None}, 30) == [ALL_DAYS]  # a day that is not known: every day
+    assert day_spans({100}, None) == [ALL_DAYS]
 
 
 def test_bulk_copy_refuses_a_non_empty_embedded_graph(ladybug_store: Store):

@@ -380,7 +380,12 @@ ENTERPRISES_WITHIN = WITHIN + "MATCH (e:Enterprise)-[:RESPONSIBLE_FOR]->(a) RETU
 OPERATORS_WITHIN = WITHIN + (
     "MATCH (p:Person)-[:RESPONSIBLE_FOR]->(a) WHERE p.role = 'operator' RETURN a.id AS accident, p.id AS id, p.name AS name"
 )
-IN_UNITS = "UNWIND $units AS unit MATCH (r:Region {adcode: unit})<-[:OCCURRED_IN]-(a:Accident) RETURN a.id AS id"
+# the accidents of some units inside some day ranges (an undated one too: its day is read from its date)
+IN_UNITS_BETWEEN = (
+    "UNWIND $spans AS span MATCH (r:Region {adcode: span.unit})<-[:OCCURRED_IN]-(a:Accident) "
+    "WHERE a.day IS NULL OR (a.day >= span.lo AND a.day <= span.hi) RETURN a.id AS id"
+)
+TOUCHING_PLACES = WITHIN + "MATCH (a)-[:OCCURRED_IN]->(r:Region) RETURN a.id AS id, a.day AS day, r.adcode AS place"
 SHARING_OPERATOR = (
     WITHIN + "MATCH (a)<-[:RESPONSIBLE_FOR]-(e:Enterprise)-[:RESPONSIBLE_FOR]->(b:Accident) RETURN b.id AS id "
     "UNION " + WITHIN + "MATCH (a)<-[:RESPONSIBLE_FOR]-(p:Person)-[:RESPONSIBLE_FOR]->(b:Accident) "
@@ -587,38 +592,69 @@ def derive_recurrences(
     reaches = {rule.reach for rule in chosen}
     if touching is not None and "all" not in reaches:
         regions = read_regions(store)  # read once: the neighbourhood and the facts both walk it
-        within = neighbourhood(store, touching, reaches, regions)
+        province_window = max((rule.window_days for rule in chosen if rule.reach == "province"), default=None)
+        within = neighbourhood(store, touching, reaches, regions, province_window)
         return derive_links(read_accidents(store, within, regions), chosen, touching)
     return derive_links(read_accidents(store), chosen, touching)
 
 
 def neighbourhood(
     store: Store, touching: set[str], reaches: set[str],
-    regions: Gazetteer | None = None,
+    regions: Gazetteer | None = None, province_window_days: int | None = None,
 ) -> set[str]:
-    """`touching` and every accident a rule of these reaches could pair with one of them: the accidents
-    of their provinces ("province") and those sharing a responsible operator ("operator")."""
+    """`touching` and every accident a rule of these reaches could pair with one of them: those sharing
+    a responsible operator ("operator"), and those of their provinces ("province") — only within
+    `province_window_days` of one of them in the same province when the rules say how far they reach.
+
+    The window is what keeps re-deriving after adding a month's accidents to a national graph small:
+    the province rules compare accidents at most a year apart, so the rest of the province's decade
+    cannot pair with the new ones.
+    """
     found = set(touching)
     ids = {"ids": sorted(touching)}
     if "operator" in reaches:
         found.update(str(row["id"]) for row in store.iter_rows(SHARING_OPERATOR, ids))
     if "province" in reaches:
         units, parents = regions or read_regions(store)
-        provinces = {
-            unit for row in store.iter_rows(PLACES_WITHIN, ids) for unit in _up_to_two_levels(row["place"], parents)
-            if unit in units and units[unit].level == "province"
-        }
+        # each touched province with the days of the accidents in it (None: undated or no window)
+        days_in: dict[str, set[int | None]] = defaultdict(set)
+        for row in store.iter_rows(TOUCHING_PLACES, ids):
+            for unit in _up_to_two_levels(row["place"], parents):
+                if unit in units and units[unit].level == "province":
+                    days_in[unit].add(row["day"] if province_window_days is not None else None)
         children: dict[str, list[str]] = defaultdict(list)
         for child, ups in parents.items():
             for parent in ups:
                 children[parent].append(child)
-        inside = set(provinces)
-        for province in provinces:
+        spans: list[dict[str, Any]] = []
+        for province in sorted(days_in):
+            inside = {province}
             for child in children.get(province, ()):
                 inside.add(child)
                 inside.update(children.get(child, ()))
-        found.update(str(row["id"]) for row in store.iter_rows(IN_UNITS, {"units": sorted(inside)}))
+            for lo, hi in day_spans(days_in[province], province_window_days):
+                spans += [{"unit": unit, "lo": lo, "hi": hi} for unit in sorted(inside)]
+        found.update(str(row["id"]) for row in store.iter_rows(IN_UNITS_BETWEEN, {"spans": spans}))
     return found
+
+
+# day numbers far outside any accident's: a span with these bounds takes every day
+ALL_DAYS = (-10**7, 10**7)
+
+
+def day_spans(days: set[int | None], window: int | None) -> list[tuple[int, int]]:
+    """The days within `window` of any of `days`, as merged (lo, hi) spans; every day when the window
+    is unknown or a day is missing (an undated accident read by date alone: no window to trust)."""
+    if window is None or None in days:
+        return [ALL_DAYS]
+    spans: list[tuple[int, int]] = []
+    for day in sorted(d for d in days if d is not None):
+        lo, hi = day - window, day + window
+        if spans and lo <= spans[-1][1] + 1:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], hi))
+        else:
+            spans.append((lo, hi))
+    return spans
 
 
 # --- writing ---------------------------------------------------------------------

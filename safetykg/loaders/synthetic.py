@@ -146,12 +146,18 @@ class _Emitter:
 
 
 def emit(schema: Schema, sink: Sink, accidents: int, seed: int = 7, gazetteer: Path = REPO_REGIONS,
-         batch: str = "S") -> None:
+         batch: str = "S", period: tuple[str, str] | None = None) -> None:
     """Stream a synthetic graph of `accidents` accidents into `sink`.
 
     `batch` goes into every accident-side id (ACC-S0000001): a second batch (e.g. "T") adds new
     accidents, enterprises and chains to the same regions and departments (incremental loads).
+    `period` (first and last day, ISO) is when the accidents happen, by default six years from 2015: a later
+    batch can be the next quarter's accidents, as a regulator's new records are.
     """
+    first_day = day_ordinal(period[0]) if period else START
+    span = day_ordinal(period[1]) - first_day + 1 if period else YEARS * 365
+    if span < 1:
+        raise ValueError(f"synthetic period {period}: the last day is before the first")
     rng = random.Random(seed)
     far = random.Random(seed * 7919 + 1)  # cross-province draws, apart so the main stream is unchanged
     out = _Emitter(schema, sink)
@@ -181,7 +187,7 @@ def emit(schema: Schema, sink: Sink, accidents: int, seed: int = 7, gazetteer: P
         county = rng.choice(counties)
         parent = by_code.get(county.parent or "")
         dep = departments.get(parent.adcode if parent else "", next(iter(departments.values())))
-        day = START + rng.randrange(YEARS * 365)
+        day = first_day + rng.randrange(span)
         kind = _pick(rng, kinds)
         sector, specific = spec[kind]
         deaths = min(int(rng.paretovariate(2.2)) - 1, 60)
@@ -283,10 +289,10 @@ def generate(schema: Schema, accidents: int, seed: int = 7, batch: str = "S") ->
 
 
 def write_files(schema: Schema, root: Path, accidents: int, seed: int = 7, chunk_rows: int = 500_000,
-                batch: str = "S") -> BulkFiles:
+                batch: str = "S", period: tuple[str, str] | None = None) -> BulkFiles:
     """The synthetic graph as bulk files under `root` (a new directory), in flat memory."""
     writer = BulkWriter(schema, root, chunk_rows)
-    emit(schema, writer, accidents, seed, batch=batch)
+    emit(schema, writer, accidents, seed, batch=batch, period=period)
     return writer.close()
 
 
