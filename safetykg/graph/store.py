@@ -204,8 +204,7 @@ class Store(ABC):
 
     def upsert_nodes(self, label: Label, rows: Sequence[Row]) -> int:
         """MERGE on the key, then SET every stored column given in the rows (absent -> null)."""
-        columns = [(c, t) for c, t in label.stored_columns() if c != label.key and _is_loaded_column(label, c)]
-        sets = ", ".join(f"n.{c} = {self.value_expr('r', c, t)}" for c, t in columns)
+        sets = ", ".join(f"n.{c} = {self.value_expr('r', c, t)}" for c, t in loaded_columns(label))
         query = f"UNWIND $rows AS r MERGE (n:{label.name} {{{label.key}: r.{label.key}}})"
         if sets:
             query += f" SET {sets}"
@@ -263,6 +262,11 @@ def _ends_by_key(start: Label, end: Label) -> str:
     """The batch rows' two ends, found by key: what every relationship write starts from."""
     return (f"UNWIND $rows AS r MATCH (a:{start.name} {{{start.key}: r.from_key}}) "
             f"MATCH (b:{end.name} {{{end.key}: r.to_key}})")
+
+
+def loaded_columns(label: Label) -> list[tuple[str, str]]:
+    """The stored columns a load writes, besides the key: every one but the derived (analytics) ones."""
+    return [(c, t) for c, t in label.stored_columns() if c != label.key and _is_loaded_column(label, c)]
 
 
 def _is_loaded_column(label: Label, column: str) -> bool:
