@@ -14,7 +14,14 @@ from typing import Any
 import pytest
 
 from safetykg.graph.bulkfiles import BulkFiles, BulkFilesError, BulkWriter
-from safetykg.graph.recurrence import ALL_DAYS, day_spans, derive_recurrences, neighbourhood, stored_links
+from safetykg.graph.recurrence import (
+    ALL_DAYS,
+    day_spans,
+    default_rules,
+    derive_recurrences,
+    neighbourhood,
+    stored_links,
+)
 from safetykg.graph.store import Store, StoreConfig, open_store
 from safetykg.loaders.bulk import BulkTargetNotEmpty, add_files, derive_after_load, load_files, load_rows
 from safetykg.loaders.synthetic import SOURCE_ID, generate, write_files
@@ -151,8 +158,9 @@ def test_rederiving_for_some_accidents_reads_only_their_neighbourhood(store: Sto
     touching = {link.from_id for link in everything[:5]} | {"ACC-S0000007"}
     reach = neighbourhood(store, touching, {"province", "operator"})
     assert touching <= reach and len(reach) < N
-    # the province rules compare accidents at most a year apart: a window keeps it to those days
-    near = neighbourhood(store, touching, {"province", "operator"}, province_window_days=365)
+    # the province rules compare accidents at most a year apart, sharing a tag or both major: only those
+    near = neighbourhood(store, touching, {"province", "operator"},
+                         province_rules=[rule for rule in default_rules() if rule.reach == "province"])
     assert touching <= near < reach
     expected = [link for link in everything if link.from_id in touching or link.to_id in touching]
     assert derive_recurrences(store, touching=touching) == expected
