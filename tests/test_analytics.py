@@ -90,6 +90,31 @@ def test_each_rule_links_what_it_should(store: Store):
     assert by_pair[("ACC-CQ-4", "ACC-CQ-2")].explanation.startswith("2021-06-01 重庆市永川区事故与2021-05-05 重庆市綦江区事故同在重庆市")
 
 
+def test_rederiving_for_each_accident_alone_finds_its_links_and_they_meet_could_pair(store: Store):
+    """Re-deriving after a load reads only the accidents each rule could pair (its reach, window and
+    `could_pair` condition): for every accident of the fixture, which has every rule and its near
+    misses, that must find exactly the links a full derivation gives it. And both ends of every link
+    pass the `could_pair` condition of each rule that fired (a rule changed without its condition
+    would lose links there)."""
+    from safetykg.graph.recurrence import MAJOR, RULE_NAMES
+
+    _load(store, *BASE)
+    everything = derive_recurrences(store)
+    assert {rule for link in everything for rule in link.rules} == set(RULE_NAMES)
+    for row in store.run("MATCH (a:Accident) RETURN a.id AS id ORDER BY id"):
+        one = str(row["id"])
+        expected = [link for link in everything if one in (link.from_id, link.to_id)]
+        assert derive_recurrences(store, touching={one}) == expected, one
+    for link in everything:
+        for rule_id in link.rules:
+            condition = RULE_NAMES[rule_id].could_pair
+            if condition is None:
+                continue
+            query = f"UNWIND $ids AS wanted MATCH (a:Accident {{id: wanted}}) WHERE {condition} RETURN a.id AS id"
+            passed = {r["id"] for r in store.run(query, {"ids": [link.from_id, link.to_id], "major": list(MAJOR)})}
+            assert passed == {link.from_id, link.to_id}, (rule_id, link.from_id, link.to_id)
+
+
 def test_near_misses_do_not_link(store: Store):
     _load(store, *BASE)
     pairs = {(link.from_id, link.to_id) for link in derive_recurrences(store)}
