@@ -58,7 +58,7 @@ def test_every_shipped_audit_parses_with_metadata():
     for audit in audits:
         assert audit.severity in SEVERITIES
         assert audit.title_zh and audit.title_en and audit.explains_zh and audit.explains_en
-        assert audit.count_query and audit.count_zh and audit.count_en, audit.id
+        assert (audit.count_query or audit.count_sums) and audit.count_zh and audit.count_en, audit.id
         assert audit.row_key, audit.id
         assert audit.param("as_of") is not None and audit.param("as_of").default == "today"
         for param in audit.params:
@@ -281,3 +281,29 @@ def test_engine_paged_audit_counts_with_its_total_section_when_it_has_one():
     with_total = parse_audit(plain + "// ---- total\nMATCH (a:Accident) RETURN count(a) AS total\n")
     assert run_audit(store, with_total, limit=2).total == 7  # type: ignore[arg-type]
     assert store.calls[1][0] == with_total.total_query
+
+
+def test_count_sums_add_two_columns_up_and_refuse_count_and_paging():
+    query = "MATCH (d:Department) RETURN d.id AS id, 1 AS open_items, 2 AS items ORDER BY id"
+    audit = parse_audit(HEADER + "// count_sums: open_items, items\n" + query)
+    assert audit.count_sums == ("open_items", "items") and audit.count_query is None
+    with pytest.raises(AuditError, match="two columns"):
+        parse_audit(HEADER + "// count_sums: open_items\n" + query)
+    with pytest.raises(AuditError, match="not returned"):
+        parse_audit(HEADER + "// count_sums: open_items, nothing\n" + query)
+    with pytest.raises(AuditError, match="no count or total section"):
+        parse_audit(HEADER + "// count_sums: open_items, items\n" + query + "\n// ---- count\nRETURN 1 AS y")
+
+
+def test_a_scorecard_page_carries_the_total_and_the_count_of_every_row(ladybug_store):
+    """department-scorecard pages in Python (count_sums): a page of 2 still has every department's total
+    and the count summed over all of them, the same as the whole run."""
+    from safetykg.loaders.load import load_paths
+
+    load_paths(ladybug_store, [Path(__file__).resolve().parents[1] / "data"])
+    audit = get_audit("department-scorecard")
+    whole = run_audit(ladybug_store, audit, {"as_of": "2026-01-01"})
+    assert whole.total == len(whole.rows) > 2
+    assert whole.count == (sum(r["open_items"] for r in whole.rows), sum(r["items"] for r in whole.rows))
+    page = run_audit(ladybug_store, audit, {"as_of": "2026-01-01"}, limit=2, offset=1)
+    assert page.rows == whole.rows[1:3] and page.total == whole.total and page.count == whole.count

@@ -101,7 +101,7 @@ def list_command(
             "title_en": a.title_en,
             "params": ", ".join(f"{p.name}:{p.type}={p.default if p.default is not None else '-'}" for p in a.params),
             "subgraph": a.subgraph_query is not None,
-            "count": a.count_query is not None,
+            "count": a.count_query is not None or a.count_sums is not None,
         }
         for a in _load_all()
     ]

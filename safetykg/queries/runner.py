@@ -24,8 +24,11 @@ Header keys: id, title_zh, title_en, severity (high|medium|low), explains_zh, ex
 param (repeatable: `name type default description`, type date|int|string|list, default `-`
 for none, `today` for the run date), row_key (columns identifying a row across snapshots),
 order (the row order, `col [asc|desc] [nulls first|last], ...`, for queries whose final
-ORDER BY cannot state it, e.g. UNION ALL or nulls last), and count_zh / count_en (what x and
-y of the count section mean). A date parameter `x` reaches the query as `$x` (ISO string)
+ORDER BY cannot state it, e.g. UNION ALL or nulls last), count_zh / count_en (what x and
+y of the count section mean), and count_sums (`x_column, y_column`: x and y are these columns
+summed over every row, instead of a count section; the rows are then fetched whole and paged
+here, for an audit of few rows, one per department, whose count and total would each cost a
+second pass over every item). A date parameter `x` reaches the query as `$x` (ISO string)
 and `$x_day` (days since 1970-01-01) so queries do date arithmetic on integers on both engines.
 
 Validation: every `$name` a query uses must be declared (or be the `_day` twin of a declared
@@ -70,7 +73,7 @@ SEVERITIES = ("high", "medium", "low")
 PARAM_TYPES = ("date", "int", "string", "list")
 ENGINES = ENGINE_NAMES  # variant file names follow the store layer's engine registry
 REQUIRED_KEYS = ("id", "title_zh", "title_en", "severity", "explains_zh", "explains_en")
-SINGLE_KEYS = (*REQUIRED_KEYS, "row_key", "order", "count_zh", "count_en")
+SINGLE_KEYS = (*REQUIRED_KEYS, "row_key", "order", "count_zh", "count_en", "count_sums")
 SUBGRAPH_COLUMNS = ("src", "src_label", "rel", "dst", "dst_label")
 COUNT_COLUMNS = ("x", "y")
 SECTIONS = ("subgraph", "count", "total")
@@ -150,6 +153,7 @@ class Audit:
     order: tuple[OrderTerm, ...] = ()
     count_zh: str = ""
     count_en: str = ""
+    count_sums: tuple[str, str] | None = None
     path: Path | None = None
     variants: dict[str, dict[str, str]] = field(default_factory=dict)
 
@@ -488,6 +492,7 @@ def parse_audit(text: str, path: Path | None = None, variants: Mapping[str, str]
     bad_order = [t.column for t in order if t.column not in columns]
     if bad_order:
         raise AuditError(f"{where}: order column(s) {bad_order} are not returned by the rows query")
+    count_sums = _parse_count_sums(values.get("count_sums", ""), columns, sections, variant_sections, where)
     return Audit(
         id=audit_id,
         title_zh=values["title_zh"],
@@ -504,9 +509,27 @@ def parse_audit(text: str, path: Path | None = None, variants: Mapping[str, str]
         order=order,
         count_zh=values.get("count_zh", ""),
         count_en=values.get("count_en", ""),
+        count_sums=count_sums,
         path=path,
         variants=variant_sections,
     )
+
+
+def _parse_count_sums(value: str, columns: list[str], sections: Mapping[str, str],
+                      variants: Mapping[str, Mapping[str, str]], where: str) -> tuple[str, str] | None:
+    if not value:
+        return None
+    named = tuple(c.strip() for c in value.split(","))
+    if len(named) != 2 or not all(named):
+        raise AuditError(f"{where}: count_sums names two columns, x then y (got {value!r})")
+    missing = [c for c in named if c not in columns]
+    if missing:
+        raise AuditError(f"{where}: count_sums column(s) {missing} are not returned by the rows query")
+    for found in (sections, *variants.values()):
+        if "count" in found or "total" in found or ("rows" in found and pages_itself(found["rows"])):
+            raise AuditError(f"{where}: with count_sums the rows are fetched whole: no count or total section, "
+                             "no paging in the rows query")
+    return named[0], named[1]
 
 
 def load_audit_file(path: Path) -> Audit:
@@ -727,6 +750,15 @@ def run_audit(
     order = audit.order or query_order(rows_query)
     args = query_params(rows_query, resolved)
     total_query = audit.query("total", engine)
+    if audit.count_sums:
+        every = unpaged(rows_query)
+        rows = sort_rows(store.run(every, query_params(every, resolved)), order)
+        x_column, y_column = audit.count_sums
+        sums = (sum(r.get(x_column) or 0 for r in rows), sum(r.get(y_column) or 0 for r in rows))
+        columns = list(rows[0].keys()) if rows else audit.columns
+        page = rows[offset : None if limit is None else offset + limit]
+        return AuditResult(rows=page, count=sums, columns=columns, params=display_params(resolved), total=len(rows),
+                           offset=offset, limit=limit)
     if limit is not None and pages_itself(rows_query):
         page = {PAGE_OFFSET: offset, PAGE_LIMIT: limit}
         rows = sort_rows(store.run(rows_query, {**args, **page}), order)
