@@ -756,8 +756,8 @@ def run_audit(
         x_column, y_column = audit.count_sums
         sums = (sum(r.get(x_column) or 0 for r in rows), sum(r.get(y_column) or 0 for r in rows))
         columns = list(rows[0].keys()) if rows else audit.columns
-        page = rows[offset : None if limit is None else offset + limit]
-        return AuditResult(rows=page, count=sums, columns=columns, params=display_params(resolved), total=len(rows),
+        shown = rows[offset : None if limit is None else offset + limit]
+        return AuditResult(rows=shown, count=sums, columns=columns, params=display_params(resolved), total=len(rows),
                            offset=offset, limit=limit)
     if limit is not None and pages_itself(rows_query):
         page = {PAGE_OFFSET: offset, PAGE_LIMIT: limit}
