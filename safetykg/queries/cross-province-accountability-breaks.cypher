@@ -23,14 +23,11 @@
 // lookup by a computed key as a cross product with every Region: 0.4 s more at 100k; walking PART_OF from the rows
 // filled its page cache). At 100k accidents this takes a third of the time of walking PART_OF for every
 // assignment first. Whether a department of the enforcing province took part (LED_BY or MEMBER) is a NOT EXISTS on
-// the same codes, after a WITH: in the same WHERE, LadybugDB ran it for every assignment, not only for the 2% that
-// cross a border (1M accidents: 3.9 s against 2.4 s). A unit without a place code (a national body) has no province
-// and is not compared.
+// the same codes. A unit without a place code (a national body) has no province and is not compared.
 MATCH (i:Investigation)-[:RECOMMENDS]->(p:Penalty)-[:ENFORCED_BY]->(d:Department)
 MATCH (a:Accident)-[:INVESTIGATED_BY]->(i)
 WHERE a.day <= $as_of_day AND left(a.adcode, 2) <> left(d.adcode, 2)
-WITH a, i, p, d
-WHERE NOT EXISTS { MATCH (i)-[:LED_BY|MEMBER]->(x:Department) WHERE left(x.adcode, 2) = left(d.adcode, 2) }
+  AND NOT EXISTS { MATCH (i)-[:LED_BY|MEMBER]->(x:Department) WHERE left(x.adcode, 2) = left(d.adcode, 2) }
 WITH a, i, p, d, left(a.adcode, 2) + '0000' AS apc, left(d.adcode, 2) + '0000' AS dpc
 MATCH (ap:Region {level: 'province'}) WHERE ap.adcode = apc
 MATCH (dp:Region {level: 'province'}) WHERE dp.adcode = dpc
@@ -52,8 +49,7 @@ UNION ALL
 MATCH (i:Investigation)-[:RECOMMENDS]->(p:Discipline)-[:ENFORCED_BY]->(d:Department)
 MATCH (a:Accident)-[:INVESTIGATED_BY]->(i)
 WHERE a.day <= $as_of_day AND left(a.adcode, 2) <> left(d.adcode, 2)
-WITH a, i, p, d
-WHERE NOT EXISTS { MATCH (i)-[:LED_BY|MEMBER]->(x:Department) WHERE left(x.adcode, 2) = left(d.adcode, 2) }
+  AND NOT EXISTS { MATCH (i)-[:LED_BY|MEMBER]->(x:Department) WHERE left(x.adcode, 2) = left(d.adcode, 2) }
 WITH a, i, p, d, left(a.adcode, 2) + '0000' AS apc, left(d.adcode, 2) + '0000' AS dpc
 MATCH (ap:Region {level: 'province'}) WHERE ap.adcode = apc
 MATCH (dp:Region {level: 'province'}) WHERE dp.adcode = dpc
