@@ -306,68 +306,73 @@ def targets(results: dict[str, Any]) -> list[str]:
 
 NOTES = """### Why targets are missed here, and what would close them
 
-- **The runs** (2026-12-03, second session of the day). The synthetic data changed this session
-  (cross-province penalties, 3% of investigations), so every size was measured again on the new
-  files: 10k and 100k on every path in one run with nothing beside it (its load average at the start
-  is the dashboard measurement that had just ended); 1M LadybugDB alone on an idle machine; 1M
-  neo4j-admin in a third run, beside a fresh-clone CI run (its times are pessimistic). Every audit's
-  answer (page, total and count) is hashed on both engines: see the `same answer` column.
-- **1M on LadybugDB now completes** (it failed in the earlier runs of the day: "buffer pool is
-  full"). Two fixes: the page cache is 640 MiB only inside `Store.bulk_writes()` (the COPY and the
-  whole first derivation, whose process also holds 1.1 GB of accident records) and 3 GiB otherwise,
-  because at 1M `department-scorecard` and `cross-province` need more than 1 GiB for their joins;
-  and `department-scorecard` carries the items' dated properties instead of the nodes. Its client
-  peak RSS, audits included, is therefore 2.5 GB; the load alone peaks at 844 MiB, and
-  `safetykg synthetic --accidents 1000000` (generation, COPY, first derivation) at 1,772 MiB.
-- **1M on Neo4j** (neo4j-admin import, beside the CI run): import 174 s (100k rows/s), recurrence
-  derivation 702 s (the same 915,389 links), audits from 13 ms to 44.5 s (`repeat-incidents`), all 14
-  with the same answer as LadybugDB; JVM peak 2.3 GB, 6.4 GB on disk. That run added 1k accidents
-  too (226 s), because the neo4j-admin part did not pass `--increment` on to its worker (fixed).
-- **Audits over 2 s at 1M (embedded)**: `cross-province` 6.9 s, `repeat-incidents` 3.2 s,
-  `department-scorecard` 2.7 s, `regulatory-blind-spots` 2.1 s; the other ten are under 1.3 s.
-  - `cross-province` joins all 1.1M penalty assignments to their accidents to compare the two place
-    codes. What would close it: an "enforced outside the accident's province" flag per assignment,
-    derived after each load like RECURRENCE_OF, so the audit scans one relationship property.
-  - `repeat-incidents` reads 78,597 same-place links and groups them by place. What would close it:
-    a page that stops at the first 100 groups (the links are ordered by place already).
-  - `department-scorecard` aggregates every item of 367 departments, and `regulatory-blind-spots`
-    every enterprise: both would be precomputed by `analyze`, which writes per-department figures.
-- **Native COPY rows/s**: each table is one COPY of all its chunks: 244k rows/s at 1M (71 s).
+- **The runs** (2026-12-03, third session of the day, on the same synthetic files as the second).
+  10k and 100k on every path in one run, with test runs beside its Neo4j parts (their Neo4j times
+  are pessimistic); 100k LadybugDB again alone; 1M LadybugDB alone, with `analyze` and 1k accidents
+  added; 1M neo4j-admin alone, with 1k accidents added. The machine showed 5-8% CPU steal this
+  session: the same 100k audits ran 10-50% slower than in the morning's runs, with no change to
+  their queries. Every audit's answer (page, total and count) is hashed on both engines: see the
+  `same answer` column.
+- **analyze at 1M now runs: 222 s.** Sampled betweenness walks each breadth-first search a level
+  at a time in numpy (`safetykg/graph/brandes.py`), the same sources and scaling as networkx's
+  sampled estimate; at 100k the centrality step went from 75.9 s to 4.5 s, and `analyze` from 75 s
+  to 24 s. What is left at 1M is reading the open items and their edges (~100 s), writing 1.85M
+  nodes' values back (~70 s) and the recurrence clusters. `analyze` now runs as a bulk phase with
+  the 640 MiB page cache: at 1M the chain graph holds about 3 GB in Python.
+- **Adding 1k accidents** is now the next quarter's accidents (2021-01 to 2021-03, after the loaded
+  six years), as a regulator's new records are; before, the 1k were spread over the six years.
+  Each province rule now declares which accidents it can pair (`could_pair`: a tag, or major), and
+  re-deriving reads only the new accidents' provinces within the longest province window (365 days)
+  of a new one, and only the accidents that meet a condition: 14k at 1M instead of most of the graph.
+  The stored links touching the new ones are found by key first. LadybugDB's node upserts look the
+  keys up instead of MERGE (a join with the whole table: 0.4-0.5 s a batch at 100k). 1M: 13.4 s in
+  this run (the same step alone: 2.6 s of rows and 6.4 s of re-derivation), 1.3× the target. What
+  is left: each `UNWIND $ids … MATCH (a {id: …})-[…]->()` costs about a second at 1M whatever the
+  number of ids, because LadybugDB joins the whole table once the pattern extends past the key
+  lookup; the re-derivation runs nine of them. Reading the neighbours' facts from the day-range scan
+  that finds them would remove four.
+- **Audits over 2 s at 1M (embedded)**: `cross-province` 6.8 s, `repeat-incidents` 3.0 s; the
+  other twelve are at most 2.0 s. `department-scorecard` went from 2.7 s to 1.0 s: its count and
+  total are now the rows' own sums and number (`count_sums`), not two more passes over every item.
+  - `cross-province` joins all 1.4M enforcement assignments to their accidents to compare two place
+    codes (4.4 s), and counts them (2.2 s). Any property filter across that four-hop join costs 2 s
+    or more here; counting the join alone takes 0.14 s. What would close it: an "enforced outside
+    the accident's province" flag per assignment, derived after each load like RECURRENCE_OF.
+    (Moving the NOT EXISTS after a WITH made a count-only variant faster but not the audit: tried and
+    reverted.)
+  - `repeat-incidents` pages before its per-row work already; its count (accidents in a pair, out of
+    accidents placed in a prefecture) walks every accident: 2.6 s of its time beside another run.
+- **Native COPY rows/s**: each table is one COPY of all its chunks: 229-244k rows/s at 1M (71-76 s).
   LadybugDB copies relationship tables joined on string keys at 150-250k rows/s on this machine. A
   direct `COPY … FROM 'file'` is no faster than the typed `LOAD WITH HEADERS` subquery. What would
   close the gap to 60 s and 500k rows/s: integer surrogate keys for the joins (the string ids kept
   as properties), Parquet input, more cores.
 - **Recurrence at 1M**: 915k links (639k from the province-and-tag rule, which grows with the square
-  of the tagged accidents per province and year), derived and written in 337 s. LadybugDB's COPY of
-  Accident-to-Accident links into the 1M graph fails with "buffer pool is full" even for 10k links,
-  so above 200k accidents the links go in batches of 1,000 `UNWIND … CREATE`s as they are derived,
-  with the WAL checkpointed at 128 MiB instead of 16 MiB for the run (each checkpoint rewrote every
-  touched node group). What would close it: links derived from the bulk files and copied with them.
+  of the tagged accidents per province and year), derived and written in 337-368 s. LadybugDB's COPY
+  of Accident-to-Accident links into the 1M graph fails with "buffer pool is full" even for 10k
+  links, so above 200k accidents the links go in batches of 1,000 `UNWIND … CREATE`s as they are
+  derived, with the WAL checkpointed at 128 MiB instead of 16 MiB for the run. What would close it:
+  links derived from the bulk files and copied with them.
+- **Memory**: the load alone peaks under 0.9 GB, and `safetykg synthetic --accidents 1000000`
+  (generation, COPY, first derivation) at 1,772 MiB. The audits use a 3 GiB page cache at 1M
+  (`department-scorecard` and `cross-province` need more than 1 GiB for their joins), so the whole
+  run's peak is larger than either.
 - **Wrong answers found on LadybugDB 0.22** at 100k and avoided: a list-property filter followed by
   two extensions dropped rows (`repeat-incidents` 612 instead of 703); see `docs/scale.md`.
-- **analyze**: not run at 1M (`--analyze-max 100000`): networkx's Brandes pass over the broken-chain
-  graph is the cost. What would close it: trimming degree-one nodes before Brandes, a smaller sample
-  budget, or an engine-side centrality.
-- **Adding 1k accidents**: the new rows merge through `UNWIND … MERGE`, and recurrence is re-derived
-  for the new accidents' neighbourhood. The province rules reach every province a new accident is in,
-  and 1k synthetic accidents touch nearly all of them, so at 1M the neighbourhood is most of the
-  graph: 19.7 s on LadybugDB at 100k; at 1M not run on LadybugDB (`--increment 0`), 226 s on Neo4j.
-  What would close it: rules whose reach is the prefecture, or a per-province window index kept
-  between runs.
 - **Neo4j driver path**: `neo4j-rust-ext` (packing in Rust) made the client four times faster, so the
-  server's MERGE is now the limit. What would close 50k rows/s: CREATE when the batch's keys are new,
-  several sessions per label, a larger page cache. `neo4j-admin` import is the national path.
+  server's MERGE is now the limit (11-16k rows/s). What would close 50k rows/s: CREATE when the
+  batch's keys are new (as the LadybugDB upserts now do; on a server shared with other writers MERGE
+  is the safe default), several sessions per label, a larger page cache. `neo4j-admin` import is the
+  national path.
 - **Neo4j audits** are slower than the embedded engine on most audits (see the ratios). The 2×
   target is missed where LadybugDB's columnar scans of one property over all items beat Neo4j's
   row-at-a-time expansion (Community Edition, slotted runtime, no parallel runtime).
-- **Dashboard first paint at 1M** (`bench/first_paint.py`, headless Chromium, on the graph
-  `safetykg synthetic --accidents 1000000` built; first visit / second visit): overview 6.5 / 8.3 s
-  (69 / 4.9 s before its coverage line was counted by three queries instead of a row per accident:
-  61 s); audit pages `unexecuted-penalties` 3.0 / 2.3 s, `cross-province` 7.9 / 9.9 s,
-  `repeat-incidents` 25.6 / 5.6 s. Missed: the overview also counts every audit's open items
-  (every audit's total at 1M) while the page is open, and the slow audits above are slow here too.
-  What would close it: audit totals computed once after each load and stored (like `analyze`'s
-  figures), and the faster audits above.
+- **Dashboard first paint at 1M** (`bench/first_paint.py`, headless Chromium, second session of the
+  day, not measured again; first visit / second visit): overview 6.5 / 8.3 s, audit pages
+  `unexecuted-penalties` 3.0 / 2.3 s, `cross-province` 7.9 / 9.9 s, `repeat-incidents` 25.6 / 5.6 s.
+  The overview's own reads take about 3 s at 1M (label and type counts 0.5-1 s, the accident groups
+  for the filters and charts 1.1-1.6 s, the coverage line 1.0 s) before the page is drawn. What would
+  close it: those figures and every audit's total computed once after each load and stored.
 """
 
 
