@@ -313,6 +313,11 @@ NOTES = """### Why targets are missed here, and what would close them
   session: the same 100k audits ran 10-50% slower than in the morning's runs, with no change to
   their queries. Every audit's answer (page, total and count) is hashed on both engines: see the
   `same answer` column.
+- **1M on Neo4j** (neo4j-admin import, alone): import 184 s (94k rows/s), recurrence derivation
+  321 s (the same 915,389 links; 702 s in the previous run, beside a CI run), the next quarter's 1k
+  accidents added and re-derived in 11.4 s (226 s before, with the 1k spread over six years and
+  whole provinces re-read), audits from 8 ms to 46.7 s (`cross-province`); JVM peak 2.4 GB, 7.2 GB
+  on disk.
 - **analyze at 1M now runs: 222 s.** Sampled betweenness walks each breadth-first search a level
   at a time in numpy (`safetykg/graph/brandes.py`), the same sources and scaling as networkx's
   sampled estimate; at 100k the centrality step went from 75.9 s to 4.5 s, and `analyze` from 75 s
