@@ -100,8 +100,7 @@ def worker(args: argparse.Namespace) -> dict[str, Any]:
         if args.analyze:
             step("analyze")
             began = time.perf_counter()
-            with store.bulk_writes():  # as `safetykg analyze` runs it: the chain graph beside a small page cache
-                write_analytics(store, analyze_graph(pull_graph(store), "2021-06-30"))
+            write_analytics(store, analyze_graph(pull_graph(store), "2021-06-30"))
             out["analyze_s"] = round(time.perf_counter() - began, 2)
             out["analyze_peak_rss_mib"] = round(peak_rss_mib(), 1)  # load, derivation and analyze; before the audits
         audits: dict[str, dict[str, Any]] = {}
@@ -322,8 +321,12 @@ NOTES = """### Why targets are missed here, and what would close them
   at a time in numpy (`safetykg/graph/brandes.py`), the same sources and scaling as networkx's
   sampled estimate; at 100k the centrality step went from 75.9 s to 4.5 s, and `analyze` from 75 s
   to 24 s. What is left at 1M is reading the open items and their edges (~100 s), writing 1.85M
-  nodes' values back (~70 s) and the recurrence clusters. `analyze` now runs as a bulk phase with
-  the 640 MiB page cache: at 1M the chain graph holds about 3 GB in Python.
+  nodes' values back (~70 s) and the recurrence clusters. Memory: run alone on the loaded 1M graph,
+  `analyze` peaked at 3.8 GB (the chain graph holds about 3 GB in Python, beside the page cache it
+  filled); in the benchmark's process, which had run the audits' 3 GiB page cache full before, the
+  whole run peaked at 6.4 GB. Run inside `Store.bulk_writes()` (the 640 MiB cache), `analyze` failed
+  at 1M with "buffer pool is full": tried and reverted. What would close it: the write-back in
+  batches of their own transactions, and the chain graph as arrays instead of networkx objects.
 - **Adding 1k accidents** is now the next quarter's accidents (2021-01 to 2021-03, after the loaded
   six years), as a regulator's new records are; before, the 1k were spread over the six years.
   Each province rule now declares which accidents it can pair (`could_pair`: a tag, or major), and

@@ -191,13 +191,11 @@ def register(app: typer.Typer) -> None:
                 graph = pull_graph(store)
                 if dry_run:
                     replace_recurrences(graph, links)
+                result = analyze_graph(graph, as_of_iso)
                 written = None
-                # a bulk phase: a national graph's chain graph sits in memory beside the (smaller) page cache
-                with store.bulk_writes():
-                    result = analyze_graph(graph, as_of_iso)
-                    if not dry_run:
-                        wrote = write_analytics(store, result, computed)
-                        written = {"actors": wrote.actors, "accidents": wrote.accidents}
+                if not dry_run:
+                    wrote = write_analytics(store, result, computed)
+                    written = {"actors": wrote.actors, "accidents": wrote.accidents}
         except typer.Exit:
             raise
         except Exception as exc:
