@@ -375,12 +375,15 @@ NOTES = """### Why targets are missed here, and what would close them
 - **Neo4j audits** are slower than the embedded engine on most audits (see the ratios). The 2×
   target is missed where LadybugDB's columnar scans of one property over all items beat Neo4j's
   row-at-a-time expansion (Community Edition, slotted runtime, no parallel runtime).
-- **Dashboard first paint at 1M** (`bench/first_paint.py`, headless Chromium, second session of the
-  day, not measured again; first visit / second visit): overview 6.5 / 8.3 s, audit pages
-  `unexecuted-penalties` 3.0 / 2.3 s, `cross-province` 7.9 / 9.9 s, `repeat-incidents` 25.6 / 5.6 s.
-  The overview's own reads take about 3 s at 1M (label and type counts 0.5-1 s, the accident groups
-  for the filters and charts 1.1-1.6 s, the coverage line 1.0 s) before the page is drawn. What would
-  close it: those figures and every audit's total computed once after each load and stored.
+- **Dashboard first paint at 1M** (`bench/first_paint.py`, headless Chromium, on the graph
+  `safetykg synthetic --accidents 1000000` built, at the end of this session; first visit / second
+  visit): overview 6.2 / 6.0 s (6.5 / 8.3 s in the second session), audit pages
+  `unexecuted-penalties` 2.7 / 2.1 s, `cross-province` 7.7 / 8.8 s, `repeat-incidents` 8.4 / 14.5 s
+  (25.6 / 5.6 s). A second visit can be slower than the first: the first visit's overview is still
+  counting every audit's open items in the server. The overview's own reads take about 3 s at 1M
+  (label and type counts 0.5-1 s, the accident groups for the filters and charts 1.1-1.6 s, the
+  coverage line 1.0 s) before the page is drawn. What would close it: those figures and every
+  audit's total computed once after each load and stored.
 """
 
 
