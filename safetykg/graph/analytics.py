@@ -380,8 +380,7 @@ def _sampled_betweenness(chain: nx.Graph, nodes: list[Any], pivots: int) -> dict
     size = len(nodes)
     chosen = random.Random(BETWEENNESS_SEED).sample(nodes, pivots)  # networkx's draw for seed=0
     adjacency = Adjacency(chain, nodes)
-    position = {node: i for i, node in enumerate(nodes)}
-    raw = dependencies(adjacency, [position[node] for node in chosen])
+    raw = dependencies(adjacency, [adjacency.position[node] for node in chosen])
     sources = set(chosen)
     as_source = (size - 1) / ((pivots - 1) * 2) if pivots > 1 else math.nan
     otherwise = (size - 1) / (pivots * 2)

@@ -24,7 +24,8 @@ class Adjacency:
     `indices[indptr[i]:indptr[i + 1]]`)."""
 
     def __init__(self, graph: nx.Graph, nodes: Sequence[Hashable]):
-        position = {node: i for i, node in enumerate(nodes)}
+        self.position = {node: i for i, node in enumerate(nodes)}
+        position = self.position
         degrees = np.fromiter((len(graph[node]) for node in nodes), dtype=np.int64, count=len(nodes))
         self.nodes = list(nodes)
         self.indptr = np.zeros(len(nodes) + 1, dtype=np.int64)

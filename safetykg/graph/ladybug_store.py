@@ -142,8 +142,8 @@ class LadybugStore(Store):
         are looked up, the rows found are SET by key and the others CREATEd, each batch in one
         transaction. A key given twice keeps its last row, as MERGE followed by SET leaves it."""
         key, columns = label.key, loaded_columns(label)
-        sets = ", ".join(f"n.{c} = {self.value_expr('r', c, t)}" for c, t in columns)
-        props = ", ".join([f"{key}: r.{key}", *(f"{c}: {self.value_expr('r', c, t)}" for c, t in columns)])
+        sets = self.assignments("n", columns)
+        props = ", ".join(p for p in (f"{key}: r.{key}", self.properties(columns)) if p)
         find = f"UNWIND $keys AS k MATCH (n:{label.name} {{{key}: k}}) RETURN n.{key} AS k"
         update = f"UNWIND $rows AS r MATCH (n:{label.name} {{{key}: r.{key}}})" + (f" SET {sets}" if sets else "")
         create = f"UNWIND $rows AS r CREATE (n:{label.name} {{{props}}})"

@@ -383,18 +383,18 @@ ACCIDENTS_WITHIN = WITHIN + (
     "RETURN a.id AS id, a.name AS name, a.date AS date, a.day AS day, a.kind AS kind, "
     "a.mechanisms AS mechanisms, a.severity AS severity, a.deaths AS deaths"
 )
-PLACES_WITHIN = WITHIN + "MATCH (a)-[:OCCURRED_IN]->(r:Region) RETURN a.id AS id, r.adcode AS place"
+PLACES_WITHIN = WITHIN + "MATCH (a)-[:OCCURRED_IN]->(r:Region) RETURN a.id AS id, a.day AS day, r.adcode AS place"
 ENTERPRISES_WITHIN = WITHIN + "MATCH (e:Enterprise)-[:RESPONSIBLE_FOR]->(a) RETURN a.id AS accident, e.id AS id, e.name AS name"
 OPERATORS_WITHIN = WITHIN + (
     "MATCH (p:Person)-[:RESPONSIBLE_FOR]->(a) WHERE p.role = 'operator' RETURN a.id AS accident, p.id AS id, p.name AS name"
 )
 # the accidents (and their places) of some days (an undated one too: its day is read from its date); the
 # accident table's day column is scanned first, a cheap columnar filter, and its places sorted out after
-NEAR_DAYS = (
-    "MATCH (a:Accident) WHERE (a.day IS NULL OR (a.day >= $lo AND a.day <= $hi)) "
-    "MATCH (a)-[:OCCURRED_IN]->(r:Region) RETURN a.id AS id, a.day AS day, r.adcode AS place"
-)
-TOUCHING_PLACES = WITHIN + "MATCH (a)-[:OCCURRED_IN]->(r:Region) RETURN a.id AS id, a.day AS day, r.adcode AS place"
+def _near_days(could_pair: str | None) -> str:
+    """Only the accidents passing `could_pair` too (a Cypher condition on `a`), when given."""
+    condition = f" AND ({could_pair})" if could_pair else ""
+    return ("MATCH (a:Accident) WHERE (a.day IS NULL OR (a.day >= $lo AND a.day <= $hi))" + condition +
+            " MATCH (a)-[:OCCURRED_IN]->(r:Region) RETURN a.id AS id, a.day AS day, r.adcode AS place")
 SHARING_OPERATOR = (
     WITHIN + "MATCH (a)<-[:RESPONSIBLE_FOR]-(e:Enterprise)-[:RESPONSIBLE_FOR]->(b:Accident) RETURN b.id AS id "
     "UNION " + WITHIN + "MATCH (a)<-[:RESPONSIBLE_FOR]-(p:Person)-[:RESPONSIBLE_FOR]->(b:Accident) "
@@ -629,17 +629,17 @@ def neighbourhood(
         found.update(str(row["id"]) for row in store.iter_rows(SHARING_OPERATOR, ids))
     if "province" in reaches:
         units, parents = regions or read_regions(store)
-        # each touched province with the days of the accidents in it (None: undated or no window)
+        # each touched province with the days of the accidents in it (None: undated)
         days_in: dict[str, set[int | None]] = defaultdict(set)
-        for row in store.iter_rows(TOUCHING_PLACES, ids):
+        for row in store.iter_rows(PLACES_WITHIN, ids):
             for unit in _up_to_two_levels(row["place"], parents):
                 if unit in units and units[unit].level == "province":
-                    days_in[unit].add(row["day"] if window is not None else None)
+                    days_in[unit].add(row["day"])
         spans = {province: day_spans(days, window) for province, days in days_in.items()}
         if spans:
             lo = min(span[0] for found_spans in spans.values() for span in found_spans)
             hi = max(span[1] for found_spans in spans.values() for span in found_spans)
-            query = NEAR_DAYS.replace(" MATCH (a)", f" AND ({could_pair}) MATCH (a)") if could_pair else NEAR_DAYS
+            query = _near_days(could_pair)
             provinces_of: dict[str, list[str]] = {}
             for row in store.iter_rows(query, {"lo": lo, "hi": hi, "major": list(MAJOR)}):
                 place, day = row["place"], row["day"]

@@ -204,7 +204,7 @@ class Store(ABC):
 
     def upsert_nodes(self, label: Label, rows: Sequence[Row]) -> int:
         """MERGE on the key, then SET every stored column given in the rows (absent -> null)."""
-        sets = ", ".join(f"n.{c} = {self.value_expr('r', c, t)}" for c, t in loaded_columns(label))
+        sets = self.assignments("n", loaded_columns(label))
         query = f"UNWIND $rows AS r MERGE (n:{label.name} {{{label.key}: r.{label.key}}})"
         if sets:
             query += f" SET {sets}"
@@ -215,16 +215,24 @@ class Store(ABC):
         columns = rel.stored_columns()
         query = f"{_ends_by_key(start, end)} MERGE (a)-[e:{rel.name}]->(b)"
         if columns:
-            query += " SET " + ", ".join(f"e.{c} = {self.value_expr('r', c, t)}" for c, t in columns)
+            query += " SET " + self.assignments("e", columns)
         return self._batched(query, rows)
 
     def create_relationships(self, rel: RelType, start: Label, end: Label, rows: Sequence[Row]) -> int:
         """`upsert_relationships` for pairs known to have no such relationship yet (a first derivation
         into an empty type): CREATE skips MERGE's search of each node's edges, and the properties go in
         with the relationship (a SET after it updates each column again, list columns resized each time)."""
-        props = ", ".join(f"{c}: {self.value_expr('r', c, t)}" for c, t in rel.stored_columns())
+        props = self.properties(rel.stored_columns())
         query = f"{_ends_by_key(start, end)} CREATE (a)-[e:{rel.name}{' {' + props + '}' if props else ''}]->(b)"
         return self._batched(query, rows)
+
+    def assignments(self, target: str, columns: Sequence[tuple[str, str]]) -> str:
+        """`target.column = r.column, …` for a SET from the batch row `r`."""
+        return ", ".join(f"{target}.{c} = {self.value_expr('r', c, t)}" for c, t in columns)
+
+    def properties(self, columns: Sequence[tuple[str, str]]) -> str:
+        """`column: r.column, …` for a CREATE pattern from the batch row `r`."""
+        return ", ".join(f"{c}: {self.value_expr('r', c, t)}" for c, t in columns)
 
     def value_expr(self, var: str, column: str, kind: str) -> str:
         """How a row field is read in an UNWIND write; engines that type batch columns override it."""

@@ -750,21 +750,13 @@ def run_audit(
     order = audit.order or query_order(rows_query)
     args = query_params(rows_query, resolved)
     total_query = audit.query("total", engine)
-    if audit.count_sums:
-        every = unpaged(rows_query)
-        rows = sort_rows(store.run(every, query_params(every, resolved)), order)
-        x_column, y_column = audit.count_sums
-        sums = (sum(r.get(x_column) or 0 for r in rows), sum(r.get(y_column) or 0 for r in rows))
-        columns = list(rows[0].keys()) if rows else audit.columns
-        shown = rows[offset : None if limit is None else offset + limit]
-        return AuditResult(rows=shown, count=sums, columns=columns, params=display_params(resolved), total=len(rows),
-                           offset=offset, limit=limit)
-    if limit is not None and pages_itself(rows_query):
+    count: tuple[Any, Any] | None = None
+    if limit is not None and pages_itself(rows_query):  # never with count_sums: the parser refuses it
         page = {PAGE_OFFSET: offset, PAGE_LIMIT: limit}
         rows = sort_rows(store.run(rows_query, {**args, **page}), order)
         known = _page_total(rows, offset, limit)
         total = known if known is not None else _run_total(store, total_query or "", resolved)
-    elif limit is not None and _pageable(audit, rows_query):
+    elif limit is not None and not audit.count_sums and _pageable(audit, rows_query):
         page_query = f"{rows_query}\nSKIP ${PAGE_OFFSET} LIMIT ${PAGE_LIMIT}"
         rows = sort_rows(store.run(page_query, {**args, PAGE_OFFSET: offset, PAGE_LIMIT: limit}), order)
         known = _page_total(rows, offset, limit)
@@ -779,9 +771,11 @@ def run_audit(
         every = unpaged(rows_query)
         rows = sort_rows(store.run(every, query_params(every, resolved)), order)
         total = len(rows)
+        if audit.count_sums:  # x and y over every row, before the page is cut
+            x_column, y_column = audit.count_sums
+            count = (sum(r.get(x_column) or 0 for r in rows), sum(r.get(y_column) or 0 for r in rows))
         if limit is not None or offset:
             rows = rows[offset : None if limit is None else offset + limit]
-    count: tuple[Any, Any] | None = None
     count_query = audit.query("count", engine)
     if count_query:
         found = store.run(count_query, query_params(count_query, resolved))
