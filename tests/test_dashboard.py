@@ -168,6 +168,38 @@ def test_audits_page_runs_draws_and_offers_downloads(app: AppTest):
     assert "结果：0 行" in texts(app)
 
 
+def test_pages_read_what_the_server_prepared(small_graph: Path, monkeypatch: pytest.MonkeyPatch):
+    """The server's warm-up (prepared.py) and the pages must ask for the same cache entries: after it, the
+    overview and an audit's default first page, its picture included, read nothing from the store."""
+    from safetykg.dashboard import prepared
+
+    monkeypatch.setenv("SAFETYKG_DATA_DIR", str(small_graph))
+    monkeypatch.delenv("NEO4J_URI", raising=False)
+    prepared.prepare()
+    reads: list[str] = []
+    for name in ("run", "call"):
+        real = getattr(StoreHolder, name)
+
+        def counted(self: StoreHolder, *args: object, _real: object = real, _name: str = name) -> object:
+            reads.append(f"{_name} {str(args[0])[:90]}")
+            return _real(self, *args)  # type: ignore[operator]
+
+        monkeypatch.setattr(StoreHolder, name, counted)
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    at.run()
+    assert not at.exception, at.exception
+    assert "审计发现的未闭环事项" in [s.value for s in at.subheader]
+    assert at.dataframe[-1].value.shape[0] == len(prepared.audits.list_audits())
+    page(at, "page_audits.py")
+    at.selectbox(key="audit__zh").set_value("repeat-incidents").run()
+    at.button[0].click().run()
+    assert "结果：1 行" in texts(at) and len(at.get("iframe")) == 1
+    assert not reads, reads
+    at.number_input[0].set_value(1)  # another window: its own entry, not the prepared one
+    at.button[0].click().run()
+    assert "结果：0 行" in texts(at)
+
+
 def test_audits_page_refuses_a_bad_parameter_in_its_own_words(app: AppTest):
     page(app, "page_audits.py")
     app.selectbox(key="audit__zh").set_value("regulatory-blind-spots").run()

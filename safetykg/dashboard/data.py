@@ -1,6 +1,11 @@
 """The dashboard's access to the graph: one read-only store per configuration, reopened when
 the embedded store file changes, and query results cached per store version.
 
+A version is the store's description and, for the embedded store, its files' newest change: a reload
+of the graph is a new version and every cached answer is recomputed. A Neo4j server gives no such
+stamp (other clients may write), so its version also changes every ten minutes, and answers older
+than that are read again. The server prepares the default views of each version (warmup.py).
+
 Store settings come from the environment (SAFETYKG_DATA_DIR, NEO4J_URI, NEO4J_USERNAME,
 NEO4J_PASSWORD, NEO4J_DATABASE): `safetykg dashboard` passes its options through them.
 """
@@ -9,6 +14,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
@@ -18,8 +24,12 @@ import streamlit as st
 from ..graph.nxgraph import to_networkx
 from ..graph.store import Store, StoreConfig, open_store
 from ..queries import coverage
+from . import audits
 
 T = TypeVar("T")
+
+# How long a Neo4j server's answers are reused (it has no file stamp that says it changed).
+SERVER_FRESH_S = 600
 
 
 class StoreHolder:
@@ -37,7 +47,10 @@ class StoreHolder:
         return max(times) if times else None
 
     def version(self) -> str:
-        return f"{self.config.describe()}@{self.stamp()}"
+        stamp = self.stamp()
+        if stamp is None:
+            return f"{self.config.describe()}@t{int(time.time() // SERVER_FRESH_S)}"
+        return f"{self.config.describe()}@{stamp}"
 
     def store(self) -> Store:
         with self.lock:
@@ -74,8 +87,9 @@ def holder() -> StoreHolder:
 
 
 # The `version` argument of the cached functions below is their cache key: the store's
-# description and file stamp, so a reload of the graph invalidates every cached answer.
-@st.cache_data(show_spinner=False, max_entries=512, ttl=600)
+# description and file stamp (or ten-minute period on a server), so a reload of the graph invalidates
+# every cached answer; no time-to-live is needed beside it.
+@st.cache_data(show_spinner=False, max_entries=512)
 def _cached_rows(version: str, query: str, params_json: str) -> list[dict[str, Any]]:
     return holder().run(query, json.loads(params_json))
 
@@ -85,7 +99,7 @@ def rows(query: str, params: Mapping[str, Any] | None = None) -> list[dict[str, 
     return _cached_rows(holder().version(), query, json.dumps(dict(params or {}), sort_keys=True, default=str))
 
 
-@st.cache_resource(show_spinner=False, max_entries=2, ttl=600)
+@st.cache_resource(show_spinner=False, max_entries=2)
 def _full_graph(version: str) -> nx.MultiDiGraph:
     return holder().call(to_networkx)
 
@@ -104,7 +118,7 @@ def graph_is_large() -> bool:
     return sum(counts()["labels"].values()) > LARGE_GRAPH_NODES
 
 
-@st.cache_data(show_spinner=False, max_entries=4, ttl=600)
+@st.cache_data(show_spinner=False, max_entries=4)
 def _counts(version: str) -> dict[str, dict[str, int]]:
     return holder().call(lambda store: store.counts())
 
@@ -113,7 +127,7 @@ def counts() -> dict[str, dict[str, int]]:
     return _counts(holder().version())
 
 
-@st.cache_data(show_spinner=False, max_entries=4, ttl=600)
+@st.cache_data(show_spinner=False, max_entries=4)
 def _engine(version: str) -> str:
     return holder().call(lambda store: store.server_version())
 
@@ -128,7 +142,7 @@ SOURCES = (
 )
 
 
-@st.cache_data(show_spinner=False, max_entries=4, ttl=600)
+@st.cache_data(show_spinner=False, max_entries=4)
 def _sources(version: str) -> dict[str, dict[str, Any]]:
     return {str(r["id"]): r for r in holder().run(SOURCES)}
 
@@ -138,7 +152,7 @@ def sources() -> dict[str, dict[str, Any]]:
     return _sources(holder().version())
 
 
-@st.cache_data(show_spinner=False, max_entries=64, ttl=600)
+@st.cache_data(show_spinner=False, max_entries=64)
 def _accountability_counts(version: str, accident_id: str) -> list[dict[str, Any]]:
     return holder().call(lambda store: coverage.accountability_counts(store, accident_id))
 
@@ -148,7 +162,7 @@ def accountability_counts(accident_id: str) -> list[dict[str, Any]]:
     return _accountability_counts(holder().version(), accident_id)
 
 
-@st.cache_data(show_spinner=False, max_entries=4, ttl=600)
+@st.cache_data(show_spinner=False, max_entries=4)
 def _coverage_summary(version: str) -> dict[str, Any]:
     return holder().call(coverage.coverage_totals)
 
@@ -156,3 +170,40 @@ def _coverage_summary(version: str) -> dict[str, Any]:
 def coverage_summary() -> dict[str, Any]:
     """How many accidents have an investigation and a published count (for the overview)."""
     return _coverage_summary(holder().version())
+
+
+def _canonical(params: Mapping[str, Any]) -> str:
+    return json.dumps(dict(params), sort_keys=True, default=str)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _audit_page(version: str, audit_id: str, params_json: str, limit: int, offset: int) -> audits.AuditRun:
+    audit = audits.get_audit(audit_id)
+    return holder().call(lambda store: audits.page_run(store, audit, json.loads(params_json), limit, offset))
+
+
+def audit_page(audit: audits.Audit, params: Mapping[str, Any], limit: int, offset: int = 0) -> audits.AuditRun:
+    """A page of an audit's rows with its total and count (typed parameters, `audits.resolve`), cached per
+    version: the overview's open items and the audit page's first page are one run."""
+    return _audit_page(holder().version(), audit.id, _canonical(params), limit, offset)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _audit_subgraph(version: str, audit_id: str, params_json: str) -> list[dict[str, Any]]:
+    audit = audits.get_audit(audit_id)
+    return holder().call(lambda store: audits.subgraph_rows(store, audit, json.loads(params_json)))
+
+
+def audit_subgraph(audit: audits.Audit, params: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The edges of an audit's picture, cached per version."""
+    return _audit_subgraph(holder().version(), audit.id, _canonical(params))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _unjudged(version: str, label: str) -> int:
+    return holder().call(lambda store: audits.unjudged(store, label))
+
+
+def unjudged(label: str) -> int:
+    """How many items of `label` no audit can place in time, cached per version."""
+    return _unjudged(holder().version(), label)

@@ -24,7 +24,7 @@ QUIET = {"id", "name", "title", "source_ids", "note", "summary", "finding", "cau
 LONG = ("summary", "finding", "causes", "outcome", "scope", "note")
 
 
-@st.cache_data(show_spinner=False, ttl=600, max_entries=64)
+@st.cache_data(show_spinner=False, max_entries=64)
 def load_chain(version: str, accident_id: str) -> chains.Chain:
     return data.holder().call(lambda store: chains.accountability_chain(store.run, accident_id))
 

@@ -20,12 +20,10 @@ import streamlit as st
 from safetykg.dashboard import audits, data, export, filterbar, state, subgraphs, ui
 from safetykg.dashboard.i18n import label_name
 from safetykg.dashboard.params import param_widgets
-from safetykg.graph.store import Store
+from safetykg.dashboard.prepared import PAGE_ROWS, PICTURE_MAX_ROWS
 from safetykg.queries.runner import AuditParamError
 
 RESULT_KEY = "audit_result"
-PAGE_ROWS = 200  # rows fetched and shown at a time; the total is counted by the audit
-PICTURE_MAX_ROWS = 2000  # above this many rows the picture would be a hairball and its query a national scan
 ACCIDENT_COLUMNS = ("accident_id", "earlier_id", "later_id")
 
 
@@ -43,8 +41,7 @@ def unjudged_note(audit: audits.Audit, lang: str) -> None:
     label = audits.judged_label(audit)
     if label is None:
         return
-    found = data.rows(audits.unjudged_query(label))
-    count = int(found[0]["c"]) if found else 0
+    count = data.unjudged(label)
     if count:
         st.warning(ui.tr("unjudged", n=count, what=label_name(label, lang)))
 
@@ -82,14 +79,10 @@ def render() -> None:
             st.error(f"{ui.tr('bad_audit_params')}: {exc}")
             return
 
-        def work(store: Store) -> tuple[audits.AuditRun, list[dict[str, Any]] | None]:
-            run = audits.page_run(store, audit, typed, limit=PAGE_ROWS)
-            small = (run.total or 0) <= PICTURE_MAX_ROWS
-            return run, (audits.subgraph_rows(store, audit, typed) if small else None)
-
         with st.spinner(ui.tr("running")):
-            try:
-                run, sub_rows = data.holder().call(work)
+            try:  # the default first page and its picture are prepared when the server starts (prepared.py)
+                run = data.audit_page(audit, typed, PAGE_ROWS)
+                sub_rows = data.audit_subgraph(audit, typed) if (run.total or 0) <= PICTURE_MAX_ROWS else None
             except Exception as exc:
                 st.error(f"{ui.tr('query_failed')}: {exc}")
                 return
@@ -107,7 +100,7 @@ def render() -> None:
                                      key=f"audit_page_{audit.id}"))
         if (number - 1) * PAGE_ROWS != run.offset:
             offset = (number - 1) * PAGE_ROWS
-            run = data.holder().call(lambda store: audits.page_run(store, audit, result["params"], PAGE_ROWS, offset))
+            run = data.audit_page(audit, result["params"], PAGE_ROWS, offset)
             result["run"] = run
     rows = in_view(run.rows)
     hidden = len(run.rows) - len(rows)

@@ -10,17 +10,8 @@ import streamlit as st
 
 from safetykg.dashboard import audits, data, filterbar, network, provmap, state, ui
 from safetykg.dashboard.i18n import label_name, prop_name, rel_name
-from safetykg.graph.store import Store
+from safetykg.dashboard.prepared import FINDINGS, PROVINCES, REVIEWED, REVIEWS, open_items
 
-PROVINCES = "MATCH (r:Region) WHERE r.level = $level RETURN r.adcode AS adcode, r.name AS name"
-REVIEWS = (
-    "MATCH (r:Review) RETURN r.id AS id, r.name AS name, r.period_from AS period_from, r.period_to AS period_to, "
-    "r.accidents_especially_major AS accidents_especially_major, r.accidents_major AS accidents_major, "
-    "r.provinces AS provinces, r.problems_found AS problems_found, r.recommendations AS recommendations, "
-    "r.notice_date AS notice_date, r.evaluation_done_date AS evaluation_done_date, r.summary AS summary"
-)
-REVIEWED = "MATCH (r:Review)-[:REVIEWED]->(a:Accident) WHERE r.id = $id RETURN count(a) AS c"
-FINDINGS = "MATCH (r:Review)-[:FOUND]->(f:Finding) WHERE r.id = $id RETURN count(f) AS c"
 REVIEW_FIGURES = ("accidents_especially_major", "accidents_major", "provinces", "problems_found", "recommendations")
 
 
@@ -33,26 +24,6 @@ def grouped(accidents: list[dict[str, Any]], key: Any) -> list[dict[str, Any]]:
         totals[group][1] += int(row.get("deaths") or 0)
     accidents_col, deaths_col = ui.tr("accidents"), ui.tr("deaths")
     return [{"group": g, accidents_col: a, deaths_col: d} for g, (a, d) in totals.items()]
-
-
-@st.cache_data(show_spinner=False, ttl=600)
-def open_items(version: str) -> list[dict[str, Any]]:
-    """Every saved audit with its default parameters: how many rows (open items) it returns, and how many
-    items it cannot judge. One row is fetched, the total counted: the audits page shows the rows."""
-    found = []
-    for audit in audits.list_audits():
-        judged = audits.judged_label(audit)
-
-        def work(store: Store, audit: audits.Audit = audit, judged: str | None = judged) -> tuple[audits.AuditRun, int | None]:
-            return audits.page_run(store, audit, {}, limit=1), (audits.unjudged(store, judged) if judged else None)
-
-        try:
-            run, unjudged = data.holder().call(work)
-            found.append({"id": audit.id, "rows": run.total, "unjudged": unjudged,
-                          "count": f"{run.count[0]} / {run.count[1]}" if run.count else "", "error": ""})
-        except Exception as exc:  # one broken audit must not hide the others
-            found.append({"id": audit.id, "rows": None, "unjudged": None, "count": "", "error": str(exc)})
-    return found
 
 
 def render() -> None:
@@ -123,7 +94,7 @@ def render() -> None:
     st.subheader(ui.tr("open_items"))
     st.caption(ui.tr("open_items_hint"))
     with st.spinner(ui.tr("running")):
-        items = open_items(data.holder().version())
+        items = open_items()
     by_id = {a.id: a for a in audits.list_audits()}
     table = []
     for item in items:

@@ -41,6 +41,7 @@ CHROMIUM_ARGS = [
 QUANZHOU = "ACC-2020-0307-quanzhou"
 SONGYUAN = "ACC-2020-1004-songyuan"
 READY_SECONDS = 60
+SERVER_LOGS: dict[str, Path] = {}  # each server's output, by its base URL
 
 pytestmark = pytest.mark.browser
 
@@ -107,6 +108,7 @@ def server(shipped: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
                 raise AssertionError(f"dashboard did not come up:\n{log.read_text(errors='replace')[-3000:]}")
             time.sleep(0.3)
         print(f"\n[safetykg] dashboard healthy after {time.monotonic() - started:.1f}s at {base}")
+        SERVER_LOGS[base] = log
         yield base
     finally:
         if proc.poll() is None:
@@ -199,6 +201,19 @@ def screenshot(tab: Any, heading: Any, name: str) -> Path:
     except ImportError:
         pass
     return path
+
+
+def test_the_server_prepares_the_default_views(server: str):
+    """`safetykg dashboard` prepares the overview and every audit's first page in the server (prepared.py):
+    it says so on its output, with the graph it prepared."""
+    from safetykg.dashboard.prepared import READY_MARK
+
+    began = time.monotonic()
+    while READY_MARK not in SERVER_LOGS[server].read_text(errors="replace"):
+        assert time.monotonic() - began < READY_SECONDS, SERVER_LOGS[server].read_text(errors="replace")[-3000:]
+        time.sleep(0.3)
+    line = next(x for x in SERVER_LOGS[server].read_text(errors="replace").splitlines() if READY_MARK in x)
+    assert "ladybug" in line and "failed" not in SERVER_LOGS[server].read_text(errors="replace")
 
 
 def test_overview(server: str, page: Any):
