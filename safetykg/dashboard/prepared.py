@@ -11,7 +11,6 @@ first page that asks).
 
 from __future__ import annotations
 
-import importlib
 import logging
 import os
 import sys
@@ -31,11 +30,6 @@ REVIEWS = (
 )
 REVIEWED = "MATCH (r:Review)-[:REVIEWED]->(a:Accident) WHERE r.id = $id RETURN count(a) AS c"
 FINDINGS = "MATCH (r:Review)-[:FOUND]->(f:Finding) WHERE r.id = $id RETURN count(f) AS c"
-# What the pages import on their first run besides this module's own imports (altair draws st.bar_chart):
-# about 0.8 s that the first visitor would otherwise wait for.
-PAGE_IMPORTS = ("altair", "safetykg.dashboard.network", "safetykg.dashboard.provmap", "safetykg.dashboard.export",
-                "safetykg.dashboard.subgraphs", "safetykg.dashboard.chain", "safetykg.dashboard.params",
-                "safetykg.dashboard.ui")
 READY_MARK = "[safetykg] dashboard prepared"
 PREPARE_ENV = "SAFETYKG_DASHBOARD_PREPARE"
 POLL_S = 15.0
@@ -96,8 +90,6 @@ def audit_pictures() -> None:
 def prepare() -> float:
     """Everything above, for the store's current version; returns the seconds it took."""
     began = time.perf_counter()
-    for module in PAGE_IMPORTS:
-        importlib.import_module(module)
     overview()
     audit_pictures()
     return time.perf_counter() - began
