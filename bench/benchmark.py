@@ -43,8 +43,34 @@ INCREMENT_PERIOD = ("2021-01-01", "2021-03-31")
 STEP_MARK = "[benchmark step] "
 
 
-def peak_rss_mib() -> float:
+_PEAK_BEFORE_RESET = [0.0]  # the process's peak before the last `reset_peak` (which lowers the kernel's)
+
+
+def _high_water_mib() -> float:
+    """The kernel's peak RSS of this process since start or the last reset (VmHWM)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def peak_rss_mib() -> float:
+    """The whole process's peak RSS so far, resets included."""
+    return max(_PEAK_BEFORE_RESET[0], _high_water_mib())
+
+
+def reset_peak() -> bool:
+    """Start measuring one phase's peak (`_high_water_mib` afterwards): Linux resets VmHWM to the current
+    RSS when "5" is written to /proc/self/clear_refs. False where that is not possible."""
+    _PEAK_BEFORE_RESET[0] = peak_rss_mib()
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        return False
+    return True
 
 
 def disk_mib(path: Path) -> float:
@@ -81,7 +107,8 @@ def worker(args: argparse.Namespace) -> dict[str, Any]:
     config = StoreConfig(uri=args.uri, batch_size=args.batch_size) if args.uri else StoreConfig(
         data_dir=Path(args.data), batch_size=args.batch_size)
     out: dict[str, Any] = {"rows": files.rows}
-    with open_store(config) as store:
+    store = open_store(config)
+    try:
         out["engine"] = store.server_version()
         if args.load:
             step("load")
@@ -99,10 +126,16 @@ def worker(args: argparse.Namespace) -> dict[str, Any]:
         out["links"] = report.created + report.kept + report.updated
         if args.analyze:
             step("analyze")
+            # as `safetykg analyze` runs, in a process of its own: the store reopened (the derivation's page
+            # cache released) and the peak measured from there
+            store.close()
+            measured = reset_peak()
+            store = open_store(config)
             began = time.perf_counter()
             write_analytics(store, analyze_graph(pull_graph(store), "2021-06-30"))
             out["analyze_s"] = round(time.perf_counter() - began, 2)
-            out["analyze_peak_rss_mib"] = round(peak_rss_mib(), 1)  # load, derivation and analyze; before the audits
+            if measured:
+                out["analyze_peak_rss_mib"] = round(_high_water_mib(), 1)
         audits: dict[str, dict[str, Any]] = {}
         for audit in list_audits():
             step(f"audit {audit.id}")
@@ -136,6 +169,8 @@ def worker(args: argparse.Namespace) -> dict[str, Any]:
             _, applied = add_files(store, extra)
             out["increment_s"] = round(time.perf_counter() - began, 2)
             out["increment_links"] = applied.created
+    finally:
+        store.close()
     out["client_peak_rss_mib"] = round(peak_rss_mib(), 1)
     if args.data:
         out["disk_mib"] = round(disk_mib(Path(args.data)), 1)
@@ -293,7 +328,7 @@ def targets(results: dict[str, Any]) -> list[str]:
         f"| 1M generator peak RSS ≤ 2 GB | {_verdict(big.get('generate_rss_mib'), 2048, 'MiB')} |",
         f"| native path ≥ 500k rows/s | {_verdict(lady.get('rows_per_s'), 500_000, 'rows/s', True)} |",
         f"| analyze at 1M ≤ 5 min | {_verdict(lady.get('analyze_s'), 300, 's')} |",
-        f"| analyze at 1M ≤ 4 GB (client peak after load, derivation and analyze) | "
+        f"| analyze at 1M ≤ 4 GB (client peak during analyze, the store reopened) | "
         f"{_verdict(lady.get('analyze_peak_rss_mib'), 4096, 'MiB')} |",
         f"| add 1k accidents to 1M and re-derive ≤ 10 s | {_verdict(lady.get('increment_s'), 10, 's')} |",
         f"| neo4j-admin import of 1M measured | {(big.get('neo4j_admin') or {}).get('load_s', 'not measured')} s |",
@@ -431,7 +466,7 @@ def render(results: dict[str, Any]) -> str:
                           ("links", "RECURRENCE_OF links"), ("analyze_s", "analyze s"),
                           ("increment_s", "add 1k accidents + re-derive s"),
                           ("load_peak_rss_mib", "client peak RSS after the load MiB"),
-                          ("analyze_peak_rss_mib", "client peak RSS after analyze MiB"),
+                          ("analyze_peak_rss_mib", "client peak RSS during analyze MiB"),
                           ("client_peak_rss_mib", "client peak RSS MiB"), ("server_peak_rss_mib", "Neo4j JVM peak RSS MiB"),
                           ("disk_mib", "size on disk MiB")):
             lines.append(f"| {name} | {_cell(lady.get(key))} | {_cell(admin.get(key))} | "
