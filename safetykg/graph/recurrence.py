@@ -379,14 +379,25 @@ REGIONS = (
 PLACES = "MATCH (a:Accident)-[:OCCURRED_IN]->(r:Region) RETURN a.id AS id, r.adcode AS place ORDER BY id, place"
 # the same reads for some accidents only (key lookups, not a scan testing every id against a list)
 WITHIN = "UNWIND $ids AS wanted MATCH (a:Accident {id: wanted}) "
+# What hangs off the accidents found is read with OPTIONAL MATCH, the rows without a match dropped after:
+# the answer a MATCH gives, on both engines. LadybugDB 0.22 plans a MATCH that follows the lookup as a
+# hash join with the whole pattern, built over every accident's place or operator (0.8-1.3 s at 1M
+# accidents, for no ids as for 14k); an OPTIONAL MATCH extends from the accidents found (0.01-0.3 s).
 ACCIDENTS_WITHIN = WITHIN + (
     "RETURN a.id AS id, a.name AS name, a.date AS date, a.day AS day, a.kind AS kind, "
     "a.mechanisms AS mechanisms, a.severity AS severity, a.deaths AS deaths"
 )
-PLACES_WITHIN = WITHIN + "MATCH (a)-[:OCCURRED_IN]->(r:Region) RETURN a.id AS id, a.day AS day, r.adcode AS place"
-ENTERPRISES_WITHIN = WITHIN + "MATCH (e:Enterprise)-[:RESPONSIBLE_FOR]->(a) RETURN a.id AS accident, e.id AS id, e.name AS name"
+PLACES_WITHIN = WITHIN + (
+    "OPTIONAL MATCH (a)-[:OCCURRED_IN]->(r:Region) WITH a, r WHERE r IS NOT NULL "
+    "RETURN a.id AS id, a.day AS day, r.adcode AS place"
+)
+ENTERPRISES_WITHIN = WITHIN + (
+    "OPTIONAL MATCH (e:Enterprise)-[:RESPONSIBLE_FOR]->(a) WITH a, e WHERE e IS NOT NULL "
+    "RETURN a.id AS accident, e.id AS id, e.name AS name"
+)
 OPERATORS_WITHIN = WITHIN + (
-    "MATCH (p:Person)-[:RESPONSIBLE_FOR]->(a) WHERE p.role = 'operator' RETURN a.id AS accident, p.id AS id, p.name AS name"
+    "OPTIONAL MATCH (p:Person)-[:RESPONSIBLE_FOR]->(a) WITH a, p WHERE p IS NOT NULL AND p.role = 'operator' "
+    "RETURN a.id AS accident, p.id AS id, p.name AS name"
 )
 # the accidents (and their places) of some days (an undated one too: its day is read from its date); the
 # accident table's day column is scanned first, a cheap columnar filter, and its places sorted out after
@@ -396,9 +407,10 @@ def _near_days(could_pair: str | None) -> str:
     return ("MATCH (a:Accident) WHERE (a.day IS NULL OR (a.day >= $lo AND a.day <= $hi))" + condition +
             " MATCH (a)-[:OCCURRED_IN]->(r:Region) RETURN a.id AS id, a.day AS day, r.adcode AS place")
 SHARING_OPERATOR = (
-    WITHIN + "MATCH (a)<-[:RESPONSIBLE_FOR]-(e:Enterprise)-[:RESPONSIBLE_FOR]->(b:Accident) RETURN b.id AS id "
-    "UNION " + WITHIN + "MATCH (a)<-[:RESPONSIBLE_FOR]-(p:Person)-[:RESPONSIBLE_FOR]->(b:Accident) "
-    "WHERE p.role = 'operator' RETURN b.id AS id"
+    WITHIN + "OPTIONAL MATCH (a)<-[:RESPONSIBLE_FOR]-(e:Enterprise)-[:RESPONSIBLE_FOR]->(b:Accident) "
+    "WITH b WHERE b IS NOT NULL RETURN b.id AS id "
+    "UNION " + WITHIN + "OPTIONAL MATCH (a)<-[:RESPONSIBLE_FOR]-(p:Person)-[:RESPONSIBLE_FOR]->(b:Accident) "
+    "WITH p, b WHERE b IS NOT NULL AND p.role = 'operator' RETURN b.id AS id"
 )
 ENTERPRISES = (
     "MATCH (e:Enterprise)-[:RESPONSIBLE_FOR]->(a:Accident) "
@@ -770,13 +782,15 @@ class ApplyReport:
         return bool(self.created or self.updated or self.deleted)
 
 
-KEYS_FROM = ("UNWIND $ids AS wanted MATCH (a:Accident {id: wanted})-[:RECURRENCE_OF]->(b:Accident) "
-             "RETURN a.id AS from_key, b.id AS to_key")
-KEYS_TO = ("UNWIND $ids AS wanted MATCH (a:Accident)-[:RECURRENCE_OF]->(b:Accident {id: wanted}) "
-           "RETURN a.id AS from_key, b.id AS to_key")
+# the stored links with an end among some accidents: found from each end by key (OPTIONAL MATCH: see WITHIN)
+KEYS_FROM = ("UNWIND $ids AS wanted MATCH (a:Accident {id: wanted}) OPTIONAL MATCH (a)-[:RECURRENCE_OF]->(b:Accident) "
+             "WITH a, b WHERE b IS NOT NULL RETURN a.id AS from_key, b.id AS to_key")
+KEYS_TO = ("UNWIND $ids AS wanted MATCH (b:Accident {id: wanted}) OPTIONAL MATCH (a:Accident)-[:RECURRENCE_OF]->(b) "
+           "WITH a, b WHERE a IS NOT NULL RETURN a.id AS from_key, b.id AS to_key")
 STORED_PAIRS = STORED.replace(
     "MATCH (a:Accident)-[e:RECURRENCE_OF]->(b:Accident)",
-    "UNWIND $pairs AS pair MATCH (a:Accident {id: pair.from_key})-[e:RECURRENCE_OF]->(b:Accident {id: pair.to_key})", 1)
+    "UNWIND $pairs AS pair MATCH (a:Accident {id: pair.from_key}) OPTIONAL MATCH (a)-[e:RECURRENCE_OF]->(b:Accident) "
+    "WITH pair, a, e, b WHERE b.id = pair.to_key", 1)
 
 
 def _stored_rows(store: Store, touching: set[str] | None) -> Iterable[Row]:
