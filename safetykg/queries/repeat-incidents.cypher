@@ -69,12 +69,20 @@ RETURN CASE part WHEN 0 THEN a2.id WHEN 1 THEN a1.id WHEN 2 THEN a2.id WHEN 3 TH
        CASE part WHEN 0 THEN a1.name WHEN 1 THEN r1.name WHEN 2 THEN r2.name ELSE u.name END AS dst_name
 
 // ---- count
-MATCH (a:Accident)-[:OCCURRED_IN]->(:Region)-[:PART_OF*0..1]->(:Region {level: 'prefecture'})
+// y: the places that are a prefecture or lie in one are found first (a few thousand units: levels are province,
+// prefecture and county), then the accidents in them, rather than walking PART_OF from every accident (at 1M:
+// 0.7 s against 1.7-2.1 s, the same numbers). x: both ends of every pair the rows list; the later accident is
+// dated by $as_of_day and the earlier one precedes it, and a same_prefecture link joins two accidents placed
+// in one prefecture, so each end is one of the y accidents.
+MATCH (r:Region)-[:PART_OF*0..1]->(:Region {level: 'prefecture'})
+WITH DISTINCT r
+MATCH (a:Accident)-[:OCCURRED_IN]->(r)
 WHERE a.day <= $as_of_day
-OPTIONAL MATCH (a)-[e:RECURRENCE_OF]-(b:Accident)
-WHERE 'same_prefecture' IN e.rules AND e.days <= $window_days AND b.day <= $as_of_day
-WITH a, count(e) AS pairs
-RETURN sum(CASE WHEN pairs > 0 THEN 1 ELSE 0 END) AS x, count(a) AS y
+WITH count(DISTINCT a) AS y
+OPTIONAL MATCH (a2:Accident)-[e:RECURRENCE_OF]->(a1:Accident)
+WHERE 'same_prefecture' IN e.rules AND e.days <= $window_days AND a2.day <= $as_of_day
+UNWIND [a1.id, a2.id] AS one
+RETURN count(DISTINCT one) AS x, y
 
 // ---- total
 // One row per matched pair and place, as the rows query groups them, without the shared-tag work. The earlier
