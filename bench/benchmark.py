@@ -329,52 +329,49 @@ def targets(results: dict[str, Any]) -> list[str]:
 
 NOTES = """### Why targets are missed here, and what would close them
 
-- **The runs** (2026-12-03, third session of the day, on the same synthetic files as the second).
-  10k and 100k on every path in one run, with test runs beside its Neo4j parts (their Neo4j times
-  are pessimistic); 100k LadybugDB again alone; 1M LadybugDB alone, with `analyze` and 1k accidents
-  added; 1M neo4j-admin alone, with 1k accidents added. The machine showed 5-8% CPU steal this
-  session: the same 100k audits ran 10-50% slower than in the morning's runs, with no change to
-  their queries. Every audit's answer (page, total and count) is hashed on both engines: see the
-  `same answer` column.
+- **The runs** (2026-12-03, fourth session of the day, on the same synthetic files as before).
+  10k and 100k on every path in one run; 1M LadybugDB alone, with `analyze` and 1k accidents added.
+  The 1M neo4j-admin part is the third session's run (the import and audit queries it ran are
+  unchanged since, except `repeat-incidents`, rewritten for LadybugDB with the same answers: the
+  digests still agree). The machine showed 5-8% CPU steal: compare sizes within one run. Every
+  audit's answer (page, total and count) is hashed on both engines: see the `same answer` column.
 - **1M on Neo4j** (neo4j-admin import, alone): import 184 s (94k rows/s), recurrence derivation
   321 s (the same 915,389 links; 702 s in the previous run, beside a CI run), the next quarter's 1k
   accidents added and re-derived in 11.4 s (226 s before, with the 1k spread over six years and
   whole provinces re-read), audits from 8 ms to 46.7 s (`cross-province`); JVM peak 2.4 GB, 7.2 GB
   on disk.
-- **analyze at 1M now runs: 222 s.** Sampled betweenness walks each breadth-first search a level
-  at a time in numpy (`safetykg/graph/brandes.py`), the same sources and scaling as networkx's
-  sampled estimate; at 100k the centrality step went from 75.9 s to 4.5 s, and `analyze` from 75 s
-  to 24 s. What is left at 1M is reading the open items and their edges (~100 s), writing 1.85M
-  nodes' values back (~70 s) and the recurrence clusters. Memory: run alone on the loaded 1M graph,
-  `analyze` peaked at 3.8 GB (the chain graph holds about 3 GB in Python, beside the page cache it
-  filled); in the benchmark's process, which had run the audits' 3 GiB page cache full before, the
-  whole run peaked at 6.4 GB. Run inside `Store.bulk_writes()` (the 640 MiB cache), `analyze` failed
-  at 1M with "buffer pool is full": tried and reverted. What would close it: the write-back in
-  batches of their own transactions, and the chain graph as arrays instead of networkx objects.
-- **Adding 1k accidents** is now the next quarter's accidents (2021-01 to 2021-03, after the loaded
-  six years), as a regulator's new records are; before, the 1k were spread over the six years.
-  Each province rule now declares which accidents it can pair (`could_pair`: a tag, or major), and
-  re-deriving reads only the new accidents' provinces within the longest province window (365 days)
-  of a new one, and only the accidents that meet a condition: 14k at 1M instead of most of the graph.
-  The stored links touching the new ones are found by key first. LadybugDB's node upserts look the
-  keys up instead of MERGE (a join with the whole table: 0.4-0.5 s a batch at 100k). 1M: 13.4 s in
-  this run (the same step alone: 2.6 s of rows and 6.4 s of re-derivation), 1.3× the target. What
-  is left: each `UNWIND $ids … MATCH (a {id: …})-[…]->()` costs about a second at 1M whatever the
-  number of ids, because LadybugDB joins the whole table once the pattern extends past the key
-  lookup; the re-derivation runs nine of them. Reading the neighbours' facts from the day-range scan
-  that finds them would remove four.
-- **Audits over 2 s at 1M (embedded)**: `cross-province` 6.8 s, `repeat-incidents` 3.0 s; the
-  other twelve are at most 2.0 s. `department-scorecard` went from 2.7 s to 1.0 s: its count and
-  total are now the rows' own sums and number (`count_sums`), not two more passes over every item.
+- **analyze at 1M: 234 s and 3,842 MiB, both met.** Sampled betweenness walks each breadth-first
+  search a level at a time in numpy (`safetykg/graph/brandes.py`), the same sources and scaling as
+  networkx's sampled estimate. `analyze` now runs in a child process, as `safetykg analyze` does,
+  and the peak is that process's: in the worker itself, after the load and the derivation, it had
+  peaked at 4,251 MiB, ~400 MB of which the earlier phases had left behind. Of the 3.8 GB, 2.8 GB is
+  reached at the end of the analysis (open items, chain graph, recurrence) and the rest while the one
+  write-back transaction of 1.85M nodes grows (measured alone on another 1M graph: 3,866 MiB). What
+  would lower it: the write-back in batches of their own transactions, and the chain graph as arrays
+  instead of networkx objects.
+- **Adding 1k accidents to 1M: 6.5 s in this run (4.4 and 4.6 s in two earlier runs today; 13.4 s in
+  the previous session), met.** The increment is the
+  next quarter's accidents (2021-01 to 2021-03, after the loaded six years). Each province rule
+  declares which accidents it can pair (`could_pair`), and re-deriving reads only the new accidents'
+  provinces within 365 days of a new one, for accidents that meet a condition: 14k at 1M. What hangs
+  off the accidents found by key (places, operators, stored links) is now read with `OPTIONAL MATCH`
+  and the rows without a match dropped: LadybugDB 0.22 planned each `UNWIND $ids … MATCH (a {id: …})
+  MATCH (a)-[…]->()` as a hash join built over the whole pattern, 0.8-1.3 s at 1M whatever the ids,
+  and the re-derivation ran nine of them. Alone: the rows 3.4 s, the re-derivation 1.8 s (8.3 s
+  before). At 100k: 3.6 s (5.0 s).
+- **Audits over 2 s at 1M (embedded)**: `cross-province` 5.8 s, `repeat-incidents` 2.3 s (2.05 s run
+  alone); the other twelve are at most 1.9 s.
+  - `repeat-incidents` (3.0 s before): its count now finds the places in a prefecture first, then
+    their accidents (0.7 s against 1.7-2.1 s: the same x and y), and its rows read the earlier
+    accident's place by `OPTIONAL MATCH` (1.0 s against 1.3-1.5 s). What is left: sorting the 78,597
+    pairs for a page (0.45 s) and, after the page, LadybugDB's plan of the remaining extension.
   - `cross-province` joins all 1.4M enforcement assignments to their accidents to compare two place
     codes (4.4 s), and counts them (2.2 s). Any property filter across that four-hop join costs 2 s
     or more here; counting the join alone takes 0.14 s. What would close it: an "enforced outside
     the accident's province" flag per assignment, derived after each load like RECURRENCE_OF.
     (Moving the NOT EXISTS after a WITH made a count-only variant faster but not the audit: tried and
     reverted.)
-  - `repeat-incidents` pages before its per-row work already; its count (accidents in a pair, out of
-    accidents placed in a prefecture) walks every accident: 2.6 s of its time beside another run.
-- **Native COPY rows/s**: each table is one COPY of all its chunks: 229-244k rows/s at 1M (71-76 s).
+- **Native COPY rows/s**: each table is one COPY of all its chunks: 224-265k rows/s at 1M (65-77 s).
   LadybugDB copies relationship tables joined on string keys at 150-250k rows/s on this machine. A
   direct `COPY … FROM 'file'` is no faster than the typed `LOAD WITH HEADERS` subquery. What would
   close the gap to 60 s and 500k rows/s: integer surrogate keys for the joins (the string ids kept
@@ -399,15 +396,17 @@ NOTES = """### Why targets are missed here, and what would close them
 - **Neo4j audits** are slower than the embedded engine on most audits (see the ratios). The 2×
   target is missed where LadybugDB's columnar scans of one property over all items beat Neo4j's
   row-at-a-time expansion (Community Edition, slotted runtime, no parallel runtime).
-- **Dashboard first paint at 1M** (`bench/first_paint.py`, headless Chromium, on the graph
-  `safetykg synthetic --accidents 1000000` built, at the end of this session; first visit / second
-  visit): overview 6.2 / 6.0 s (6.5 / 8.3 s in the second session), audit pages
-  `unexecuted-penalties` 2.7 / 2.1 s, `cross-province` 7.7 / 8.8 s, `repeat-incidents` 8.4 / 14.5 s
-  (25.6 / 5.6 s). A second visit can be slower than the first: the first visit's overview is still
-  counting every audit's open items in the server. The overview's own reads take about 3 s at 1M
-  (label and type counts 0.5-1 s, the accident groups for the filters and charts 1.1-1.6 s, the
-  coverage line 1.0 s) before the page is drawn. What would close it: those figures and every
-  audit's total computed once after each load and stored.
+- **Dashboard first paint at 1M** (`bench/first_paint.py`, headless Chromium, first visit / second
+  visit): the server now prepares the overview and every audit's default first page (and the
+  pictures small enough to draw) in a background thread when it starts and whenever the graph
+  changes (`safetykg/dashboard/prepared.py`); the pages read the same cache entries. On the 1M graph
+  it is prepared 25.7 s after the server answers; then the overview paints in 3.47 / 1.51 s and the
+  audit pages in 1.6 / 1.6 s (`repeat-incidents` 1.59 / 1.56, `unexecuted-penalties` 1.59 / 1.73,
+  `cross-province` 1.62 / 1.58). Without it (`--cold`, the previous session): overview 6.2 / 6.0 s,
+  audit pages 2.7-8.4 s. The overview's first visit is 0.47 s over the target: a fresh browser's
+  first Streamlit page costs about 2.1 s here before any data (the query page, which reads nothing,
+  shows its heading after 2.2 s; the HTML and scripts alone 1.15 s). A page opened before the
+  preparation is done waits for the entry being prepared rather than computing it twice.
 """
 
 
