@@ -31,7 +31,10 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # imported where used: the parent process never opens a store
+    from safetykg.graph.store import StoreConfig
 
 REPO = Path(__file__).resolve().parents[1]
 NEO4JCTL = REPO / "tools" / "neo4j" / "neo4jctl"
@@ -40,6 +43,7 @@ SLOW_AUDIT_S = 10.0
 # the accidents added to a loaded graph are the next quarter's (the loaded ones span 2015 to 2020), as a
 # regulator's new records are: recurrence is re-derived for them against the year before
 INCREMENT_PERIOD = ("2021-01-01", "2021-03-31")
+AS_OF = "2021-06-30"  # the audits' and analyze's reference date: after every loaded accident and the increment's
 STEP_MARK = "[benchmark step] "
 
 
@@ -108,7 +112,7 @@ def worker(args: argparse.Namespace) -> dict[str, Any]:
         audits: dict[str, dict[str, Any]] = {}
         for audit in list_audits():
             step(f"audit {audit.id}")
-            params = {"as_of": "2021-06-30"} if audit.param("as_of") else {}
+            params = {"as_of": AS_OF} if audit.param("as_of") else {}
             try:
                 began = time.perf_counter()
                 run_audit(store, audit, params, limit=PAGE)  # warm
@@ -146,7 +150,7 @@ def worker(args: argparse.Namespace) -> dict[str, Any]:
     return out
 
 
-def store_config(args: argparse.Namespace) -> Any:
+def store_config(args: argparse.Namespace) -> StoreConfig:
     from safetykg.graph.store import StoreConfig
 
     if args.uri:
@@ -161,7 +165,7 @@ def analyze_alone(args: argparse.Namespace) -> dict[str, Any]:
 
     with open_store(store_config(args)) as store:
         began = time.perf_counter()
-        write_analytics(store, analyze_graph(pull_graph(store), "2021-06-30"))
+        write_analytics(store, analyze_graph(pull_graph(store), AS_OF))
         seconds = time.perf_counter() - began
     return {"analyze_s": round(seconds, 2), "analyze_peak_rss_mib": round(peak_rss_mib(), 1)}
 

@@ -4,7 +4,7 @@ the embedded store file changes, and query results cached per store version.
 A version is the store's description and, for the embedded store, its files' newest change: a reload
 of the graph is a new version and every cached answer is recomputed. A Neo4j server gives no such
 stamp (other clients may write), so its version also changes every ten minutes, and answers older
-than that are read again. The server prepares the default views of each version (warmup.py).
+than that are read again. The server prepares the default views of each version (prepared.py).
 
 Store settings come from the environment (SAFETYKG_DATA_DIR, NEO4J_URI, NEO4J_USERNAME,
 NEO4J_PASSWORD, NEO4J_DATABASE): `safetykg dashboard` passes its options through them.
@@ -125,15 +125,6 @@ def _counts(version: str) -> dict[str, dict[str, int]]:
 
 def counts() -> dict[str, dict[str, int]]:
     return _counts(holder().version())
-
-
-@st.cache_data(show_spinner=False, max_entries=4)
-def _engine(version: str) -> str:
-    return holder().call(lambda store: store.server_version())
-
-
-def engine() -> str:
-    return _engine(holder().version())
 
 
 SOURCES = (

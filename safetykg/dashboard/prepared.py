@@ -58,48 +58,49 @@ def open_items() -> list[dict[str, Any]]:
     return found
 
 
-def overview() -> None:
-    """The overview's reads, in the order it shows them (the sidebar's first)."""
+def overview() -> list[dict[str, Any]]:
+    """The overview's reads, in the order it shows them (the sidebar's first); its open items."""
     filterbar.regions()
     filterbar.facets()
     data.counts()
-    data.engine()
     data.rows(PROVINCES, {"level": "province"})
     data.coverage_summary()
-    open_items()
+    items = open_items()
     for review in data.rows(REVIEWS):
         data.rows(REVIEWED, {"id": review["id"]})
         data.rows(FINDINGS, {"id": review["id"]})
+    return items
 
 
-def audit_pictures() -> None:
-    """The picture of every audit whose default result is small enough to draw, with what names its nodes
-    and sources (the whole graph in memory only when it is small, as the pages do)."""
+def audit_pictures(items: list[dict[str, Any]]) -> None:
+    """The picture of every audit whose default result (`open_items`) is small enough to draw, with what
+    names its nodes and sources (the whole graph in memory only when it is small, as the pages do). An
+    audit whose first page failed is not run again: its page shows the error when opened."""
     data.sources()
     if not data.graph_is_large():
         data.full_graph()
-    for audit in audits.list_audits():
-        try:
-            run = first_page(audit)
-            if (run.total or 0) <= PICTURE_MAX_ROWS:
-                data.audit_subgraph(audit, run.params)
-        except Exception:  # the page shows the error when it is opened
-            continue
+    by_id = {audit.id: audit for audit in audits.list_audits()}
+    for item in items:
+        if item["rows"] is not None and item["rows"] <= PICTURE_MAX_ROWS:
+            audit = by_id[item["id"]]
+            try:
+                data.audit_subgraph(audit, audits.resolve(audit, {}))
+            except Exception:  # one broken picture must not keep the others from being prepared
+                continue
 
 
 def prepare() -> float:
     """Everything above, for the store's current version; returns the seconds it took."""
     began = time.perf_counter()
-    overview()
-    audit_pictures()
+    audit_pictures(overview())
     return time.perf_counter() - began
 
 
-def keep_prepared(stop: Any = None) -> None:
+def keep_prepared() -> None:
     """The server's warm-up loop: prepare once the graph opens, and again whenever its version changes.
     Prints `READY_MARK` with the seconds it took (on stderr, where the server logs)."""
     done: str | None = None
-    while stop is None or not stop.is_set():
+    while True:
         try:
             version = data.holder().version()
             if version != done:
