@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 from safetykg.cli.main import app
 from safetykg.graph.recurrence import refresh_recurrences
 from safetykg.graph.store import Store, StoreConfig, open_store
-from safetykg.loaders.load import load_paths
+from safetykg.loaders.load import derive_after_load, load_paths
 from safetykg.queries.runner import audit_subgraph, get_audit, list_audits, run_audit
 
 from .conftest import make_store
@@ -35,9 +35,9 @@ FIXTURE_NAMES = (
 
 
 def load(store: Store, *names: str) -> None:
-    """Load fixtures and derive RECURRENCE_OF as `safetykg load` does (the recurrence audits read it)."""
+    """Load fixtures and derive what `safetykg load` derives (RECURRENCE_OF, enforcement values): the audits read it."""
     load_paths(store, [FIXTURES / "base.yaml", *(FIXTURES / f"{name}.yaml" for name in names)])
-    refresh_recurrences(store)
+    derive_after_load(store)
 
 
 def run(store: Store, audit_id: str, **params: Any) -> Any:

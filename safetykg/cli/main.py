@@ -17,9 +17,8 @@ from ..extras import as_missing_extra
 from ..graph.engines import engine_for
 from ..graph.errors import StoreConfigError, StoreError
 from ..graph.readonly import ReadOnlyViolation, check_user_query
-from ..graph.recurrence import refresh_recurrences
 from ..graph.schema import load_schema
-from ..loaders.load import LoadFailed, NotEnoughSpace, UnknownField, load_paths
+from ..loaders.load import LoadFailed, NotEnoughSpace, UnknownField, derive_after_load, load_paths
 from ..loaders.records import RecordFileError
 from ..output import FORMATS, print_readable, print_rows
 from . import analyze, audit, coverage, dashboard, extract
@@ -87,8 +86,8 @@ def load(
                 bar.update(task, completed=done, total=total)
 
             report = load_paths(store, paths, dry_run=dry_run, progress=advance, replace=replace, blank=blank)
-            if not dry_run:  # the recurrence audits read RECURRENCE_OF: derive it by the default rules now
-                refresh_recurrences(store)
+            if not dry_run:  # the audits read RECURRENCE_OF and derived enforcement values: derive them now
+                derive_after_load(store)
     except UnknownField as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(EXIT_INPUT) from exc

@@ -70,6 +70,7 @@ class _Translated:
 
 class Neo4jStore(Store):
     engine = "neo4j"
+    derive_chunk = 100_000
 
     def __init__(self, config: StoreConfig, schema: Schema | None = None) -> None:
         super().__init__(schema, config.batch_size)

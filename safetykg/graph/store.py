@@ -136,6 +136,9 @@ class Store(ABC):
     # An engine that reads bulk files itself (`bulk_copy`) into an empty graph; others take the
     # same files through batched UNWIND writes (`loaders/bulk.py`).
     supports_bulk_copy: bool = False
+    # Derivations that set a value on every node of a label (`enforcement.refresh`) run in chunks of this
+    # many nodes on an engine whose transactions are held in memory; None: one statement.
+    derive_chunk: int | None = None
 
     def __init__(self, schema: Schema | None = None, batch_size: int = DEFAULT_BATCH_SIZE) -> None:
         self.schema = schema or load_schema()

@@ -14,11 +14,13 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from ..graph import enforcement
 from ..graph.bulkfiles import BulkFiles, BulkWriter, read_rows
-from ..graph.recurrence import ApplyReport, refresh_recurrences
+from ..graph.recurrence import ApplyReport
 from ..graph.store import BulkTargetNotEmpty, Store
+from .load import derive_after_load
 
-__all__ = ["BulkTargetNotEmpty", "add_files", "bulk_load", "load_files", "load_rows"]
+__all__ = ["BulkTargetNotEmpty", "add_files", "bulk_load", "derive_after_load", "load_files", "load_rows"]
 
 NodeRows = dict[str, list[dict[str, Any]]]
 RelRows = dict[tuple[str, str, str], list[dict[str, Any]]]
@@ -34,9 +36,13 @@ def load_files(store: Store, files: BulkFiles, batch_size: int | None = None, me
     files.check(store.schema)
     schema = store.schema
     size = batch_size or store.batch_size
+    touched = enforcement.Touched()
     for item in files.nodes:
         assert item.label
         for rows in read_rows(item, size):
+            if item.label in PLACED:
+                moved = _moved(store, item.label, rows)
+                (touched.accidents if item.label == "Accident" else touched.departments).update(moved)
             store.upsert_nodes(schema.labels[item.label], rows)
     for item in files.rels:
         assert item.type and item.start and item.end
@@ -44,7 +50,24 @@ def load_files(store: Store, files: BulkFiles, batch_size: int | None = None, me
             store.upsert_relationships(
                 schema.relationships[item.type], schema.labels[item.start], schema.labels[item.end], rows
             )
+            if item.type in enforcement.TOUCHING_RELATIONSHIPS:
+                for row in rows:
+                    touched.add_relationship(item.type, item.start, item.end, str(row["from_key"]), str(row["to_key"]))
+    enforcement.invalidate(store, touched)
     return files.rows
+
+
+PLACED = ("Accident", "Department")  # labels whose place code derived enforcement values read
+
+
+def _moved(store: Store, label: str, rows: list[dict[str, Any]]) -> set[str]:
+    """Keys of stored nodes whose place code these rows change (a restated node with the same code, as
+    every increment restates the departments, changes nothing derived)."""
+    stated = {str(row["id"]): row.get("adcode") for row in rows}
+    stored = store.run(
+        f"UNWIND $keys AS k MATCH (n:{label} {{id: k}}) RETURN n.id AS k, n.adcode AS adcode", {"keys": list(stated)}
+    )
+    return {row["k"] for row in stored if row["adcode"] != stated[row["k"]]}
 
 
 def load_rows(store: Store, nodes: NodeRows, rels: RelRows) -> int:
@@ -78,6 +101,3 @@ def add_files(store: Store, files: BulkFiles, batch_size: int | None = None) -> 
     return written, derive_after_load(store, added)
 
 
-def derive_after_load(store: Store, touching: set[str] | None = None) -> ApplyReport:
-    """What `safetykg load` does after loading: the recurrence audits read the derived links."""
-    return refresh_recurrences(store, touching)

@@ -6,7 +6,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..graph import enforcement
 from ..graph.recovery import free_space_error
+from ..graph.recurrence import ApplyReport, refresh_recurrences
 from ..graph.store import Store
 from .changes import RecordChange, plan_changes
 from .records import read_records
@@ -73,6 +75,20 @@ def write_batch(store: Store, batch: Batch, progress: Progress | None = None) ->
                 )
                 if progress:
                     progress(done, total)
+        enforcement.invalidate(store, touched_by(batch))
+
+
+def touched_by(batch: Batch) -> enforcement.Touched:
+    """What a curated batch touched that derived enforcement values read. A record of an accident or a
+    department may restate or change its place code; which one is not worth finding out for a curated
+    batch, so every one counts as changed."""
+    touched = enforcement.Touched(
+        accidents=set(batch.nodes.get("Accident", {})), departments=set(batch.nodes.get("Department", {}))
+    )
+    for (rel_name, start, end), rel_rows in batch.relationships.items():
+        for from_key, to_key in rel_rows:
+            touched.add_relationship(rel_name, start, end, from_key, to_key)
+    return touched
 
 
 def drop_stale_derived_links(store: Store, batch: Batch) -> None:
@@ -103,6 +119,15 @@ def drop_stale_derived_links(store: Store, batch: Batch) -> None:
                 "WHERE NOT s.id IN r.s DELETE e",
                 params,
             )
+
+
+def derive_after_load(store: Store, touching: set[str] | None = None) -> ApplyReport:
+    """What follows every load (`safetykg load`, the bulk loaders): the recurrence audits read RECURRENCE_OF
+    (re-derived for the `touching` accidents, or all), and the cross-province audit the derived enforcement
+    values (every one a write cleared, or never derived)."""
+    report = refresh_recurrences(store, touching)
+    enforcement.refresh(store)
+    return report
 
 
 class NotEnoughSpace(OSError):

@@ -1,0 +1,168 @@
+"""Derived enforcement facts: what `cross-province-accountability-breaks` would otherwise join the whole graph for.
+
+At 1M accidents the audit compared the provinces of 1.4M enforcement assignments, each joined through
+its investigation to its accident, only to keep ~2% of them (4.4 s), and counted all of them for its
+denominator (2.2 s). Two properties, derived from the graph as RECURRENCE_OF is, let it read only what
+it needs:
+
+- `cross_province` on every Penalty and Discipline: true when some accident its investigation
+  investigated lies in a province other than that of a department enforcing it, and no department of
+  that province led or joined the investigation: the audit's condition, without its reference date.
+  The audit reads the items that are true *or not derived yet* (null) and checks every one of them in
+  full, so an item never derived costs time, never an answer.
+- `enforcement_assignments` on every Accident: how many (investigation, item, enforcing department
+  with a place code) paths start from it, the audit's denominator before the reference date and the
+  accident's own place code are applied. The audit sums it where it is derived and counts the paths of
+  the accidents where it is not.
+
+A value goes stale when the graph it was read from changes, so every write path clears (sets to null)
+the values its rows could change: `invalidate` takes what a batch touched. `refresh` derives every
+null value again; `safetykg load` and the bulk loaders call it after their writes, with recurrence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from .store import Store
+
+ITEM_LABELS = ("Penalty", "Discipline")
+ITEM_FLAG = "cross_province"
+ACCIDENT_COUNT = "enforcement_assignments"
+
+# Relationship types whose rows change a derived value, and which end they touch.
+TOUCHING_RELATIONSHIPS = {
+    "INVESTIGATED_BY": "investigation_to",
+    "RECOMMENDS": "item_to",
+    "ENFORCED_BY": "item_from",
+    "LED_BY": "investigation_from",
+    "MEMBER": "investigation_from",
+}
+
+
+@dataclass
+class Touched:
+    """The keys a write touched that derived enforcement values depend on.
+
+    Accidents and departments count when their place code may have changed; investigations and items
+    when one of their chain relationships was written."""
+
+    accidents: set[str] = field(default_factory=set)
+    departments: set[str] = field(default_factory=set)
+    investigations: set[str] = field(default_factory=set)
+    items: dict[str, set[str]] = field(default_factory=lambda: {label: set() for label in ITEM_LABELS})
+
+    def add_relationship(self, rel_type: str, start: str, end: str, from_key: str, to_key: str) -> None:
+        """Record one written relationship row (types that no derived value reads are ignored)."""
+        role = TOUCHING_RELATIONSHIPS.get(rel_type)
+        if role == "investigation_to":
+            self.investigations.add(to_key)
+        elif role == "investigation_from":
+            self.investigations.add(from_key)
+        elif role == "item_to" and end in self.items:
+            self.items[end].add(to_key)
+        elif role == "item_from" and start in self.items:
+            self.items[start].add(from_key)
+
+    def __bool__(self) -> bool:
+        return bool(self.accidents or self.departments or self.investigations or any(self.items.values()))
+
+
+def _clear_items(store: Store, match: str, keys: Iterable[str]) -> None:
+    """Null the item flag (and its accidents' counts) of every item `match` reaches from a key `k`."""
+    params = {"keys": sorted(keys)}
+    if not params["keys"]:
+        return
+    for label in ITEM_LABELS:
+        pattern = match.replace("ITEM", label)
+        store.write(f"UNWIND $keys AS k {pattern} SET p.{ITEM_FLAG} = NULL", params)
+        store.write(
+            f"UNWIND $keys AS k {pattern} "
+            f"MATCH (a:Accident)-[:INVESTIGATED_BY]->(:Investigation)-[:RECOMMENDS]->(p) "
+            f"SET a.{ACCIDENT_COUNT} = NULL",
+            params,
+        )
+
+
+def invalidate(store: Store, touched: Touched) -> None:
+    """Clear every derived value the touched keys could change, so `refresh` derives it again.
+
+    Call inside the write's transaction: a failed write then leaves the old values with the old graph."""
+    if not touched:
+        return
+    for label, keys in touched.items.items():
+        _clear_items(store, f"MATCH (p:{label}) WHERE p.id = k", keys)
+    _clear_items(store, "MATCH (:Investigation {id: k})-[:RECOMMENDS]->(p:ITEM)", touched.investigations)
+    _clear_items(
+        store, "MATCH (:Accident {id: k})-[:INVESTIGATED_BY]->(:Investigation)-[:RECOMMENDS]->(p:ITEM)",
+        touched.accidents,
+    )
+    _clear_items(store, "MATCH (p:ITEM)-[:ENFORCED_BY]->(:Department {id: k})", touched.departments)
+    _clear_items(
+        store, "MATCH (:Department {id: k})<-[:LED_BY|MEMBER]-(:Investigation)-[:RECOMMENDS]->(p:ITEM)",
+        touched.departments,
+    )
+    accidents = {"keys": sorted(touched.accidents | touched.investigations)}
+    if accidents["keys"]:
+        store.write(f"UNWIND $keys AS k MATCH (a:Accident {{id: k}}) SET a.{ACCIDENT_COUNT} = NULL", accidents)
+        store.write(
+            f"UNWIND $keys AS k MATCH (a:Accident)-[:INVESTIGATED_BY]->(:Investigation {{id: k}}) "
+            f"SET a.{ACCIDENT_COUNT} = NULL",
+            accidents,
+        )
+
+
+# The flag of every null item, in one statement: an item is cross-province when one of its
+# (accident, investigation, enforcing department) paths crosses a border that no department of the
+# enforcing province took part in. A unit without a place code has no province: never cross.
+_FLAG = """
+MATCH (p:{label}) WHERE p.{flag} IS NULL{limit}
+OPTIONAL MATCH (a:Accident)-[:INVESTIGATED_BY]->(i:Investigation)-[:RECOMMENDS]->(p)-[:ENFORCED_BY]->(d:Department)
+WHERE left(a.adcode, 2) <> left(d.adcode, 2)
+  AND NOT EXISTS {{ MATCH (i)-[:LED_BY|MEMBER]->(x:Department) WHERE left(x.adcode, 2) = left(d.adcode, 2) }}
+WITH p, count(d) AS crossing
+SET p.{flag} = crossing > 0
+RETURN count(*) AS n
+"""
+
+_COUNT = """
+MATCH (a:Accident) WHERE a.{count} IS NULL{limit}
+OPTIONAL MATCH (a)-[:INVESTIGATED_BY]->(:Investigation)-[:RECOMMENDS]->(:Penalty)-[:ENFORCED_BY]->(d:Department)
+WHERE d.adcode IS NOT NULL
+WITH a, count(d) AS penalties
+OPTIONAL MATCH (a)-[:INVESTIGATED_BY]->(:Investigation)-[:RECOMMENDS]->(:Discipline)-[:ENFORCED_BY]->(e:Department)
+WHERE e.adcode IS NOT NULL
+WITH a, penalties, count(e) AS disciplines
+SET a.{count} = penalties + disciplines
+RETURN count(*) AS n
+"""
+
+
+@dataclass
+class RefreshReport:
+    items: int = 0
+    accidents: int = 0
+
+
+def refresh(store: Store) -> RefreshReport:
+    """Derive every null value. An engine that wants bounded transactions (`derive_chunk`) gets the
+    work in chunks of that many nodes, each its own statement; the embedded one does it in one."""
+    chunk = store.derive_chunk
+    limit = " WITH p LIMIT $chunk" if chunk else ""
+    report = RefreshReport()
+    for label in ITEM_LABELS:
+        report.items += _until_done(store, _FLAG.format(label=label, flag=ITEM_FLAG, limit=limit), chunk)
+    limit = " WITH a LIMIT $chunk" if chunk else ""
+    report.accidents = _until_done(store, _COUNT.format(count=ACCIDENT_COUNT, limit=limit), chunk)
+    return report
+
+
+def _until_done(store: Store, query: str, chunk: int | None) -> int:
+    done = 0
+    while True:
+        rows = store.write(query, {"chunk": chunk} if chunk else {})
+        n = int(rows[0]["n"]) if rows else 0
+        done += n
+        if not chunk or n < chunk:
+            return done
