@@ -333,19 +333,19 @@ def targets(results: dict[str, Any]) -> list[str]:
 
 NOTES = """### Why targets are missed here, and what would close them
 
-- **The runs** (2026-12-03, fourth session of the day, on the same synthetic files as before).
-  10k and 100k on every path in one run; 1M LadybugDB alone, with `analyze` and 1k accidents added.
-  The 1M neo4j-admin part is the third session's run (the import and audit queries it ran are
-  unchanged since, except `repeat-incidents`, rewritten for LadybugDB with the same answers: the
-  digests still agree). The machine showed 5-8% CPU steal: compare sizes within one run. Every
-  audit's answer (page, total and count) is hashed on both engines: see the `same answer` column.
-- **1M on Neo4j** (neo4j-admin import, alone): import 184 s (94k rows/s), recurrence derivation
-  321 s (the same 915,389 links; 702 s in the previous run, beside a CI run), the next quarter's 1k
-  accidents added and re-derived in 11.4 s (226 s before, with the 1k spread over six years and
-  whole provinces re-read), audits from 8 ms to 46.7 s (`cross-province`); JVM peak 2.4 GB, 7.2 GB
-  on disk.
-- **analyze at 1M: 234 s and 3,842 MiB, both met.** Sampled betweenness walks each breadth-first
-  search a level at a time in numpy (`safetykg/graph/brandes.py`), the same sources and scaling as
+- **The runs** (2026-12-03, fifth session of the day; the synthetic files written again, because the
+  schema gained three derived columns and bulk files must hold every stored column). 10k and 100k on
+  every path in one run; 1M LadybugDB alone, with `analyze` and 1k accidents added; 1M neo4j-admin
+  alone. Compare sizes within one run. Every audit's answer (page, total and count) is hashed on both
+  engines: see the `same answer` column.
+- **1M on Neo4j** (neo4j-admin import, alone): import 127 s (137k rows/s; 184 s in the third session),
+  recurrence and enforcement values derived in 352 s (the same 915,389 links; the enforcement values in
+  chunks of 100k nodes, so no transaction holds 1.4M updates in the heap), the next quarter's 1k
+  accidents added and re-derived in 11.8 s, audits from 7 ms to 19.2 s (`cross-province`, 46.7 s
+  before the derived values); JVM peak 2.8 GB, 7.3 GB on disk. Every digest equals LadybugDB's.
+- **analyze at 1M: 257 s and 3,838 MiB in this run (234 s and 3,842 MiB the session before), both
+  met.** Sampled betweenness walks each breadth-first search a level at a time in numpy
+  (`safetykg/graph/brandes.py`), the same sources and scaling as
   networkx's sampled estimate. `analyze` now runs in a child process, as `safetykg analyze` does,
   and the peak is that process's: in the worker itself, after the load and the derivation, it had
   peaked at 4,251 MiB, ~400 MB of which the earlier phases had left behind. Of the 3.8 GB, 2.8 GB is
@@ -353,8 +353,13 @@ NOTES = """### Why targets are missed here, and what would close them
   write-back transaction of 1.85M nodes grows (measured alone on another 1M graph: 3,866 MiB). What
   would lower it: the write-back in batches of their own transactions, and the chain graph as arrays
   instead of networkx objects.
-- **Adding 1k accidents to 1M: 6.5 s in this run (4.4 and 4.6 s in two earlier runs today; 13.4 s in
-  the previous session), met.** The increment is the
+- **Adding 1k accidents to 1M: 10.02 s in this run, 0.02 s over** (6.5, 4.4 and 4.6 s in the earlier
+  runs today; 13.4 s the session before). It now also clears and re-derives the enforcement values
+  (below): measured alone in a fresh process on the 1M graph, the merge took 3.3 s (its invalidation
+  ~0.1 s), recurrence 2.0 s and the enforcement values 0.5 s, 5.8 s in all; the benchmark adds the
+  1k after fourteen audits have filled a 3 GiB page cache in the same process. A first version of the
+  invalidation walked several hops per statement (LadybugDB's hash joins over whole tables) and cost
+  5.8 s by itself; it now follows one hop at a time from primary-key lookups. The increment is the
   next quarter's accidents (2021-01 to 2021-03, after the loaded six years). Each province rule
   declares which accidents it can pair (`could_pair`), and re-deriving reads only the new accidents'
   provinces within 365 days of a new one, for accidents that meet a condition: 14k at 1M. What hangs
@@ -363,25 +368,34 @@ NOTES = """### Why targets are missed here, and what would close them
   MATCH (a)-[…]->()` as a hash join built over the whole pattern, 0.8-1.3 s at 1M whatever the ids,
   and the re-derivation ran nine of them. Alone: the rows 3.4 s, the re-derivation 1.8 s (8.3 s
   before). At 100k: 3.6 s (5.0 s).
-- **Audits over 2 s at 1M (embedded)**: `cross-province` 5.8 s, `repeat-incidents` 2.3 s (2.05 s run
-  alone); the other twelve are at most 1.9 s.
-  - `repeat-incidents` (3.0 s before): its count now finds the places in a prefecture first, then
-    their accidents (0.7 s against 1.7-2.1 s: the same x and y), and its rows read the earlier
-    accident's place by `OPTIONAL MATCH` (1.0 s against 1.3-1.5 s). What is left: sorting the 78,597
-    pairs for a page (0.45 s) and, after the page, LadybugDB's plan of the remaining extension.
-  - `cross-province` joins all 1.4M enforcement assignments to their accidents to compare two place
-    codes (4.4 s), and counts them (2.2 s). Any property filter across that four-hop join costs 2 s
-    or more here; counting the join alone takes 0.14 s. What would close it: an "enforced outside
-    the accident's province" flag per assignment, derived after each load like RECURRENCE_OF.
-    (Moving the NOT EXISTS after a WITH made a count-only variant faster but not the audit: tried and
-    reverted.)
-- **Native COPY rows/s**: each table is one COPY of all its chunks: 224-265k rows/s at 1M (65-77 s).
+- **Audits at 1M (embedded): one over 2 s, `repeat-incidents` at 2.05 s** (2.3 s the session
+  before); the other thirteen at most 1.84 s.
+  - `cross-province`: 5.8 s -> 1.21 s. It joined all 1.4M enforcement assignments to their accidents
+    to keep ~15k (4.4 s) and counted them all (2.2 s). Two values are now derived after every load
+    (`safetykg/graph/enforcement.py`): `cross_province` on each Penalty and Discipline, and
+    `enforcement_assignments` on each Accident. The rows start from the items whose flag is true or
+    not derived (null) and check each in full; y sums the counts. Every write clears the values it
+    could change, and a value not derived costs time, never an answer (tests compare both ways after
+    each kind of change, on both engines). Deriving them for the whole 1M graph: 16.6 s.
+  - `repeat-incidents`: 2.05 s, 0.05 s over. LadybugDB reads every property of the earlier accident
+    of all 78,597 pairs by primary key before the page is cut (1.05 s in the profile: the sort needs
+    its date and id, and the plan fetches its mechanisms, kind and name there too). Tried: matching
+    the earlier accident again by id after the page (0.1 s faster on one graph, within the noise;
+    `MATCH (a {id: key})` after an ORDER BY … LIMIT fails inside LadybugDB with `unordered_map::at`),
+    and the count as two UNION rows (no measurable change). Both reverted. What would close it: the
+    earlier accident's date and id stored on the RECURRENCE_OF link, so the page is cut from the
+    links alone.
+- **Native COPY rows/s**: each table is one COPY of all its chunks: 205k rows/s at 1M in this run
+  (84 s, from files written just before; 224-265k rows/s and 65-77 s in earlier runs, whose files had
+  been written hours before; the schema now has three more stored columns, empty in the files: I did
+  not find which of these costs the difference).
   LadybugDB copies relationship tables joined on string keys at 150-250k rows/s on this machine. A
   direct `COPY … FROM 'file'` is no faster than the typed `LOAD WITH HEADERS` subquery. What would
   close the gap to 60 s and 500k rows/s: integer surrogate keys for the joins (the string ids kept
   as properties), Parquet input, more cores.
 - **Recurrence at 1M**: 915k links (639k from the province-and-tag rule, which grows with the square
-  of the tagged accidents per province and year), derived and written in 337-368 s. LadybugDB's COPY
+  of the tagged accidents per province and year), derived and written in 337-368 s (389 s in this
+  run, which also derives the enforcement values: 16.6 s measured alone). LadybugDB's COPY
   of Accident-to-Accident links into the 1M graph fails with "buffer pool is full" even for 10k
   links, so above 200k accidents the links go in batches of 1,000 `UNWIND … CREATE`s as they are
   derived, with the WAL checkpointed at 128 MiB instead of 16 MiB for the run. What would close it:
@@ -397,11 +411,12 @@ NOTES = """### Why targets are missed here, and what would close them
   batch's keys are new (as the LadybugDB upserts now do; on a server shared with other writers MERGE
   is the safe default), several sessions per label, a larger page cache. `neo4j-admin` import is the
   national path.
-- **Neo4j audits** are slower than the embedded engine on most audits (see the ratios). The 2×
-  target is missed where LadybugDB's columnar scans of one property over all items beat Neo4j's
-  row-at-a-time expansion (Community Edition, slotted runtime, no parallel runtime).
-- **Dashboard first paint at 1M** (`bench/first_paint.py`, headless Chromium, first visit / second
-  visit): the server now prepares the overview and every audit's default first page (and the
+- **Neo4j audits** are slower than the embedded engine on most audits (see the ratios). At 100k
+  every one is now within 2× of the embedded target (the slowest, `cross-province`, 1.99 s, was
+  2.4 s). At 1M the 2× target is missed where LadybugDB's columnar scans of one property over all
+  items beat Neo4j's row-at-a-time expansion (Community Edition, slotted runtime, no parallel runtime).
+- **Dashboard first paint at 1M** (the previous session's measurement; `bench/first_paint.py`,
+  headless Chromium, first visit / second visit): the server now prepares the overview and every audit's default first page (and the
   pictures small enough to draw) in a background thread when it starts and whenever the graph
   changes (`safetykg/dashboard/prepared.py`); the pages read the same cache entries. On the 1M graph
   it is prepared 25.7 s after the server answers; then the overview paints in 3.47 / 1.51 s and the
