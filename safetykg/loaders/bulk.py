@@ -63,9 +63,11 @@ PLACED = ("Accident", "Department")  # labels whose place code derived enforceme
 def _moved(store: Store, label: str, rows: list[dict[str, Any]]) -> set[str]:
     """Keys of stored nodes whose place code these rows change (a restated node with the same code, as
     every increment restates the departments, changes nothing derived)."""
-    stated = {str(row["id"]): row.get("adcode") for row in rows}
+    key = store.schema.labels[label].key
+    stated = {str(row[key]): row.get("adcode") for row in rows}
     stored = store.run(
-        f"UNWIND $keys AS k MATCH (n:{label} {{id: k}}) RETURN n.id AS k, n.adcode AS adcode", {"keys": list(stated)}
+        f"UNWIND $keys AS k MATCH (n:{label} {{{key}: k}}) RETURN n.{key} AS k, n.adcode AS adcode",
+        {"keys": list(stated)},
     )
     return {row["k"] for row in stored if row["adcode"] != stated[row["k"]]}
 
@@ -99,5 +101,3 @@ def add_files(store: Store, files: BulkFiles, batch_size: int | None = None) -> 
         for row in rows
     }
     return written, derive_after_load(store, added)
-
-
