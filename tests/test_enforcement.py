@@ -131,6 +131,7 @@ def test_a_bulk_merge_clears_only_what_moved(store: Store, tmp_path: Path):
     cleared = {k for k, v in item_flags(store).items() if v is None}
     theirs = {r["p"] for r in store.run(
         "MATCH (p:Penalty)-[:ENFORCED_BY]->(:Department {id: $d}) RETURN p.id AS p "
+        "UNION MATCH (p:Discipline)-[:ENFORCED_BY]->(:Department {id: $d}) RETURN p.id AS p "
         "UNION MATCH (:Department {id: $d})<-[:LED_BY|MEMBER]-(:Investigation)-[:RECOMMENDS]->(p:Penalty) RETURN p.id AS p "
         "UNION MATCH (:Department {id: $d})<-[:LED_BY|MEMBER]-(:Investigation)-[:RECOMMENDS]->(p:Discipline) "
         "RETURN p.id AS p", {"d": enforced["d"]})}
