@@ -307,3 +307,33 @@ def test_a_scorecard_page_carries_the_total_and_the_count_of_every_row(ladybug_s
     assert whole.count == (sum(r["open_items"] for r in whole.rows), sum(r["items"] for r in whole.rows))
     page = run_audit(ladybug_store, audit, {"as_of": "2026-01-01"}, limit=2, offset=1)
     assert page.rows == whole.rows[1:3] and page.total == whole.total and page.count == whole.count
+
+
+def test_a_count_section_of_several_statements_runs_each_and_adds_x_and_y_up(ladybug_store):
+    """A count section may repeat `// ---- count`: each statement runs on its own (repeat-incidents counts
+    1M accidents and 79k links faster apart), and the result equals one statement counting both."""
+    from safetykg.loaders.load import load_paths
+    from safetykg.queries.runner import count_statements
+
+    load_paths(ladybug_store, [Path(__file__).resolve().parents[1] / "data"])
+    rows = "MATCH (a:Accident) RETURN a.id AS id ORDER BY id\n"
+    together = parse_audit(HEADER + rows + "// ---- count\n"
+                           "MATCH (a:Accident) WITH count(a) AS n MATCH (r:Region) RETURN n AS x, count(r) AS y\n")
+    apart = parse_audit(HEADER + rows + "// ---- count\nMATCH (r:Region) RETURN count(r) AS y\n\n"
+                        "// ---- count\n// the accidents\nMATCH (a:Accident) RETURN count(a) AS x\n")
+    assert [s.splitlines()[-1] for s in count_statements(apart.query("count") or "")] == [
+        "MATCH (r:Region) RETURN count(r) AS y", "MATCH (a:Accident) RETURN count(a) AS x"]
+    expected = run_audit(ladybug_store, together).count
+    assert expected and expected[0] > 0 and expected[1] > 0
+    assert run_audit(ladybug_store, apart).count == expected
+    y_alone = parse_audit(HEADER + rows + "// ---- count\nMATCH (r:Region) RETURN count(r) AS y\n"
+                          "// ---- count\nMATCH (r:Region) RETURN count(r) AS y\n")
+    whole = run_audit(ladybug_store, y_alone)
+    assert whole.count == (whole.total, 2 * expected[1])  # no statement returns x: x is the rows' total
+    for text, message in [
+        (rows + "// ---- count\nMATCH (a:Accident) RETURN count(a) AS x\n// ---- count\nRETURN 1 AS x\n", "returns y"),
+        (rows + "// ---- count\nRETURN 1 AS y\n// ---- count\nRETURN 1 AS n\n", "returns x, y or both"),
+        (rows + "// ---- total\nRETURN 1 AS total\n// ---- total\nRETURN 1 AS total\n", "appears twice"),
+    ]:
+        with pytest.raises(AuditError, match=message):
+            parse_audit(HEADER + text)

@@ -321,7 +321,7 @@ class Link:
 
     def content(self) -> tuple[Any, ...]:
         """What makes two stored links the same (computed_date is not part of it)."""
-        return (self.rule, list(self.rules), self.days, list(self.basis), self.explanation, self.note)
+        return (self.rule, list(self.rules), self.days, self.to_id, list(self.basis), self.explanation, self.note)
 
     def as_dict(self) -> dict[str, Any]:
         rule = RULE_NAMES[self.rule]
@@ -685,7 +685,7 @@ def day_spans(days: set[int | None], window: int | None) -> list[tuple[int, int]
 
 STORED = (
     "MATCH (a:Accident)-[e:RECURRENCE_OF]->(b:Accident) RETURN a.id AS from_key, b.id AS to_key, "
-    "e.rule AS rule, e.rules AS rules, e.days AS days, e.basis AS basis, e.explanation AS explanation, "
+    "e.rule AS rule, e.rules AS rules, e.days AS days, e.earlier_id AS earlier_id, e.basis AS basis, e.explanation AS explanation, "
     "e.note AS note, e.computed_date AS computed_date"
 )
 DELETE = (
@@ -713,6 +713,7 @@ def _link_row(link: Link, computed: str, computed_day: int) -> dict[str, Any]:
         "rule": link.rule,
         "rules": list(link.rules),
         "days": link.days,
+        "earlier_id": link.to_id,
         "basis": list(link.basis),
         "explanation": link.explanation,
         "computed_date": computed,
@@ -902,4 +903,5 @@ def _first_derivation(store: Store, links: Iterator[Link], computed_date: str | 
 
 def _content(row: Row) -> tuple[Any, ...]:
     days = int(row["days"]) if row["days"] is not None else None
-    return (row["rule"], list(row["rules"] or []), days, list(row["basis"] or []), row["explanation"], row["note"])
+    return (row["rule"], list(row["rules"] or []), days, row["earlier_id"], list(row["basis"] or []),
+            row["explanation"], row["note"])

@@ -26,12 +26,18 @@
 // The earlier accident's place is matched after the shared tags are collected: LadybugDB 0.22 drops rows
 // when a filter on a list property (e.rules) is followed by two OCCURRED_IN extensions in one pipeline
 // (100k synthetic accidents: 612 pairs instead of 703; Neo4j and a hand count agree on 703).
-MATCH (a2:Accident)-[e:RECURRENCE_OF]->(a1:Accident)
+MATCH (a2:Accident)-[e:RECURRENCE_OF]->(:Accident)
 WHERE 'same_prefecture' IN e.rules AND e.days <= $window_days AND a2.day <= $as_of_day
 MATCH (a2)-[:OCCURRED_IN]->(r2:Region)-[:PART_OF*0..1]->(u:Region {level: 'prefecture'})
+// Before the page nothing is read of the earlier accident: the link holds its id (earlier_id) and its day is
+// the later one's less the link's days (how both are derived). It is found again from the page's later accident,
+// so its properties are read for one page, not for every pair (LadybugDB 0.22 reads them by primary key where
+// the node is bound: at 1M, 78,660 lookups, 1.0 s of the rows query's 0.9-1.5 s).
 // For a page, the `// page` line pages here, in the rows' order, before the shared tags are worked out;
 // for every row the runner drops it.
-WITH a1, a2, e, u, r2 ORDER BY u.adcode, a1.date, a1.id, a2.id SKIP $page_offset LIMIT $page_limit  // page
+WITH a2, e, u, r2 ORDER BY u.adcode, a2.day - e.days, e.earlier_id, a2.id SKIP $page_offset LIMIT $page_limit  // page
+MATCH (a2)-[:RECURRENCE_OF]->(a1:Accident)
+WHERE a1.id = e.earlier_id
 WITH a1, a2, e, u, r2
 UNWIND (coalesce(a1.mechanisms, []) + ['']) AS m
 WITH a1, a2, e, u, r2,
@@ -74,18 +80,21 @@ RETURN CASE part WHEN 0 THEN a2.id WHEN 1 THEN a1.id WHEN 2 THEN a2.id WHEN 3 TH
 // ---- count
 // y: the places that are a prefecture or lie in one are found first (a few thousand units: levels are province,
 // prefecture and county), then the accidents in them, rather than walking PART_OF from every accident (at 1M:
-// 0.7 s against 1.7-2.1 s, the same numbers). x: both ends of every pair the rows list; the later accident is
+// 0.7 s against 1.7-2.1 s, the same numbers). x, in a statement of its own (the two share nothing; at 1M they
+// took 0.65 s as one statement, 0.45 s apart): both ends of every pair the rows list; the later accident is
 // dated by $as_of_day and the earlier one precedes it, and a same_prefecture link joins two accidents placed
 // in one prefecture, so each end is one of the y accidents.
 MATCH (r:Region)-[:PART_OF*0..1]->(:Region {level: 'prefecture'})
 WITH DISTINCT r
 MATCH (a:Accident)-[:OCCURRED_IN]->(r)
 WHERE a.day <= $as_of_day
-WITH count(DISTINCT a) AS y
-OPTIONAL MATCH (a2:Accident)-[e:RECURRENCE_OF]->(a1:Accident)
+RETURN count(DISTINCT a) AS y
+
+// ---- count
+MATCH (a2:Accident)-[e:RECURRENCE_OF]->(:Accident)
 WHERE 'same_prefecture' IN e.rules AND e.days <= $window_days AND a2.day <= $as_of_day
-UNWIND [a1.id, a2.id] AS one
-RETURN count(DISTINCT one) AS x, y
+UNWIND [e.earlier_id, a2.id] AS one
+RETURN count(DISTINCT one) AS x
 
 // ---- total
 // One row per matched pair and place, as the rows query groups them, without the shared-tag work. The earlier

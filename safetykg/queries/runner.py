@@ -31,6 +31,9 @@ here, for an audit of few rows, one per department, whose count and total would 
 second pass over every item). A date parameter `x` reaches the query as `$x` (ISO string)
 and `$x_day` (days since 1970-01-01) so queries do date arithmetic on integers on both engines.
 
+A count section may repeat its `// ---- count` line: each statement runs on its own and x and y
+are summed over the rows of all of them (counts that share nothing run faster apart).
+
 Validation: every `$name` a query uses must be declared (or be the `_day` twin of a declared
 date), every declared parameter must be used, no section may contain a write clause.
 
@@ -84,6 +87,7 @@ EPOCH = dt.date(1970, 1, 1)
 _HEADER_LINE = re.compile(r"^//\s?([a-z_]+):\s*(.*)$")
 _CONTINUATION = re.compile(r"^//\s{2,}(\S.*)$")
 _SECTION = re.compile(r"^//\s*-{2,}\s*([a-z]+)\s*$")
+COUNT_SEPARATOR = "// ---- count"  # between the statements of a count section
 _PARAM_REF = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 _STRINGS_AND_COMMENTS = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|//[^\n]*|/\*.*?\*/", re.DOTALL)
 _PAGE_LINE = re.compile(r"//\s*page\s*$")
@@ -207,12 +211,28 @@ def _split_sections(lines: list[str], where: str) -> dict[str, str]:
             current = match.group(1)
             if current not in SECTIONS:
                 raise AuditError(f"{where}: unknown section '// ---- {current}' ({', '.join(SECTIONS)})")
-            if current in sections:
+            if current in sections and current != "count":
                 raise AuditError(f"{where}: section {current!r} appears twice")
-            sections[current] = []
+            if current in sections:  # a further count statement, run on its own (see `count_statements`)
+                sections[current].append(COUNT_SEPARATOR)
+            else:
+                sections[current] = []
             continue
         sections[current].append(line)
     return {name: "\n".join(body).strip() for name, body in sections.items()}
+
+
+def count_statements(count_query: str) -> list[str]:
+    """The statements of a count section: it may repeat its `// ---- count` line, each statement run on its
+    own and x and y summed over all their rows. For counts that share nothing: LadybugDB 0.22 ran a y over
+    1M accidents and an x over 79k links in 0.3 + 0.15 s as two statements, 0.65 s as one and 0.9 s as a
+    UNION ALL."""
+    return [part.strip() for part in count_query.split(COUNT_SEPARATOR) if part.strip()]
+
+
+def count_returns_x(count_query: str) -> bool:
+    """A count section whose statements return y alone leaves x to the number of rows."""
+    return any(return_columns(statement) != ["y"] for statement in count_statements(count_query))
 
 
 def join_lines(first: str, second: str) -> str:
@@ -381,6 +401,21 @@ def query_order(query: str) -> tuple[OrderTerm, ...]:
     return terms
 
 
+def _check_section(query: str, section: str, where: str) -> None:
+    if section != "count":
+        _check_query(query, section, where)
+        return
+    statements = count_statements(query)
+    for statement in statements:
+        _check_query(statement, section, where)
+    returned = [set(return_columns(statement)) & set(COUNT_COLUMNS) for statement in statements]
+    if len(statements) == 1 and returned[0] not in ({"y"}, set(COUNT_COLUMNS)):
+        missing = [c for c in COUNT_COLUMNS if c not in returned[0]]
+        raise AuditError(f"{where}: count query must return x and y (or y alone); missing {missing}")
+    if not all(returned) or not any("y" in columns for columns in returned):
+        raise AuditError(f"{where}: each count statement returns x, y or both, and one of them returns y")
+
+
 def _check_query(query: str, section: str, where: str) -> None:
     try:
         assert_read_only(query)
@@ -392,10 +427,6 @@ def _check_query(query: str, section: str, where: str) -> None:
         missing = [c for c in SUBGRAPH_COLUMNS if c not in return_columns(query)]
         if missing:
             raise AuditError(f"{where}: subgraph query must return {', '.join(SUBGRAPH_COLUMNS)}; missing {missing}")
-    if section == "count" and return_columns(query) != ["y"]:
-        missing = [c for c in COUNT_COLUMNS if c not in return_columns(query)]
-        if missing:
-            raise AuditError(f"{where}: count query must return x and y (or y alone); missing {missing}")
     if section == "total" and return_columns(query) != ["total"]:
         raise AuditError(f"{where}: total query must return one column, total")
     paging = referenced_params(query) & set(PAGE_PARAMS)
@@ -461,7 +492,7 @@ def parse_audit(text: str, path: Path | None = None, variants: Mapping[str, str]
     if "rows" not in sections:
         raise AuditError(f"{where}: no rows query after the header")
     for section, query in sections.items():
-        _check_query(query, section, where)
+        _check_section(query, section, where)
     used = _check_params(sections, params, where)
     if pages_itself(sections["rows"]) and "total" not in sections:
         raise AuditError(f"{where}: a rows query that pages itself ($page_offset) needs a '// ---- total' section")
@@ -475,7 +506,7 @@ def parse_audit(text: str, path: Path | None = None, variants: Mapping[str, str]
         if not vsections:
             raise AuditError(f"{vwhere}: no query in the variant")
         for section, query in vsections.items():
-            _check_query(query, section, vwhere)
+            _check_section(query, section, vwhere)
         used |= _check_params(vsections, params, vwhere)
         if "rows" in vsections and pages_itself(vsections["rows"]) and "total" not in {**sections, **vsections}:
             raise AuditError(f"{vwhere}: a rows query that pages itself ($page_offset) needs a '// ---- total' section")
@@ -778,9 +809,10 @@ def run_audit(
             rows = rows[offset : None if limit is None else offset + limit]
     count_query = audit.query("count", engine)
     if count_query:
-        found = store.run(count_query, query_params(count_query, resolved))
+        found = [row for statement in count_statements(count_query)
+                 for row in store.run(statement, query_params(statement, resolved))]
         y = sum(r.get("y") or 0 for r in found)
-        count = (total if return_columns(count_query) == ["y"] else sum(r.get("x") or 0 for r in found), y)
+        count = (sum(r.get("x") or 0 for r in found) if count_returns_x(count_query) else total, y)
     columns = list(rows[0].keys()) if rows else audit.columns
     return AuditResult(
         rows=rows, count=count, columns=columns, params=display_params(resolved), total=total, offset=offset,
