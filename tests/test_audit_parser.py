@@ -337,3 +337,28 @@ def test_a_count_section_of_several_statements_runs_each_and_adds_x_and_y_up(lad
     ]:
         with pytest.raises(AuditError, match=message):
             parse_audit(HEADER + text)
+
+
+def test_total_x_takes_the_page_total_from_the_count(ladybug_store):
+    """`total: x` (rows one per item x counts): a page's total is the count's x, with no pass of its own."""
+    from safetykg.loaders.load import load_paths
+
+    load_paths(ladybug_store, [Path(__file__).resolve().parents[1] / "data"])
+    rows = "// total: x\nMATCH (a:Accident) RETURN a.id AS id ORDER BY id\n"
+    count = "// ---- count\nMATCH (a:Accident) RETURN count(a) AS x, count(a) AS y\n"
+    audit = parse_audit(HEADER + rows + count)
+    assert audit.total_is_x and audit.total_query is None
+    every = run_audit(ladybug_store, audit)
+    page = run_audit(ladybug_store, audit, limit=2, offset=1)
+    assert every.total == len(every.rows) > 3 and page.total == every.total and page.count == every.count
+    assert page.rows == every.rows[1:3]
+    lying = parse_audit(HEADER + rows + count.replace("count(a) AS x", "count(a) + 1 AS x"))
+    assert run_audit(ladybug_store, lying, limit=2).total == every.total + 1  # the count is what it reads
+    for text, message in [
+        (rows.replace("total: x", "total: y") + count, "total names the count's x"),
+        (rows + count + "// ---- total\nMATCH (a:Accident) RETURN count(a) AS total\n", "no total section"),
+        (rows + "// ---- count\nMATCH (a:Accident) RETURN count(a) AS y\n", "returns x"),
+        (rows, "returns x"),
+    ]:
+        with pytest.raises(AuditError, match=message):
+            parse_audit(HEADER + text)

@@ -14,6 +14,8 @@
 // row_key: penalty_id
 // count_zh: x = 未落实的吊销处罚数；y = 截至基准日有日期记录的吊销处罚总数
 // count_en: x = revocations not carried out; y = revocations with any dated fact by the reference date
+// total: x
+// (x counts the revocations the rows list, by the same conditions: one row each)
 MATCH (p:Penalty)
 WHERE p.kind IN ['吊销安全生产许可证', '吊销资质证书', '吊销营业执照']
   AND (p.executed_day IS NULL OR p.executed_day > $as_of_day)
@@ -133,15 +135,3 @@ WITH p, since_day,
      AND NOT (coalesce(p.status, '') = 'executed' AND p.executed_day IS NULL) AS not_executed
 RETURN sum(CASE WHEN not_executed AND since_day <= $as_of_day THEN 1 ELSE 0 END) AS x,
        count(p) AS y
-
-// ---- total
-MATCH (p:Penalty)
-WHERE p.kind IN ['吊销安全生产许可证', '吊销资质证书', '吊销营业执照']
-  AND (p.executed_day IS NULL OR p.executed_day > $as_of_day)
-  AND NOT (coalesce(p.checked_status, '') = 'executed' AND coalesce(p.checked_day, $as_of_day + 1) <= $as_of_day)
-  AND NOT (coalesce(p.status, '') = 'executed' AND p.executed_day IS NULL)
-WITH p,
-     CASE WHEN p.checked_day IS NULL OR coalesce(p.recommended_day, p.decided_day) <= p.checked_day
-          THEN coalesce(p.recommended_day, p.decided_day, p.checked_day) ELSE p.checked_day END AS since_day
-WHERE since_day <= $as_of_day
-RETURN count(p) AS total

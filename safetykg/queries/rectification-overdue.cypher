@@ -15,6 +15,9 @@
 // order: days_overdue desc nulls last, measure_id
 // count_zh: x = 逾期未验收的整改措施；y = 截至基准日有日期记录的整改措施
 // count_en: x = overdue measures; y = measures with any dated fact by the reference date
+// total: x
+// (x counts the overdue measures the rows list, one row each: an overdue measure has a dated fact by the
+// reference date, its due day or its check, so it is among the y)
 MATCH (m:Measure)
 WHERE (m.verified_day IS NULL OR m.verified_day > $as_of_day)
   AND NOT (coalesce(m.checked_status, '') = 'verified' AND coalesce(m.checked_day, $as_of_day + 1) <= $as_of_day)
@@ -93,12 +96,3 @@ WITH m,
           OR (coalesce(m.checked_status, '') = 'not_done' AND coalesce(m.checked_day, $as_of_day + 1) <= $as_of_day))
      AS overdue
 RETURN sum(CASE WHEN overdue THEN 1 ELSE 0 END) AS x, count(m) AS y
-
-// ---- total
-MATCH (m:Measure)
-WHERE (m.verified_day IS NULL OR m.verified_day > $as_of_day)
-  AND NOT (coalesce(m.checked_status, '') = 'verified' AND coalesce(m.checked_day, $as_of_day + 1) <= $as_of_day)
-  AND NOT (coalesce(m.status, '') = 'verified' AND m.verified_day IS NULL)
-  AND (m.due_day < $as_of_day
-       OR (coalesce(m.checked_status, '') = 'not_done' AND coalesce(m.checked_day, $as_of_day + 1) <= $as_of_day))
-RETURN count(m) AS total

@@ -17,6 +17,9 @@
 // order: days_before_verification desc nulls last, measure_id
 // count_zh: x = 未验收即复产的措施；y = 截至基准日有复产记录（或复产核查）的措施
 // count_en: x = measures resumed before verification; y = measures with a resumption (or a check of one) by the reference date
+// total: x
+// (x counts the measures the rows list, one row each: each has its resumption or its check by the
+// reference date, so it is among the y)
 MATCH (m:Measure)
 WHERE (m.resumed_day <= $as_of_day
        AND (m.verified_day IS NULL OR m.verified_day > m.resumed_day)
@@ -92,11 +95,3 @@ WITH m,
       AND coalesce(m.resumed_before_verified, true) = true)
      OR (m.resumed_before_verified = true AND coalesce(m.resumed_day, m.checked_day) <= $as_of_day) AS early
 RETURN sum(CASE WHEN early THEN 1 ELSE 0 END) AS x, count(m) AS y
-
-// ---- total
-MATCH (m:Measure)
-WHERE (m.resumed_day <= $as_of_day
-       AND (m.verified_day IS NULL OR m.verified_day > m.resumed_day)
-       AND coalesce(m.resumed_before_verified, true) = true)
-   OR (m.resumed_before_verified = true AND coalesce(m.resumed_day, m.checked_day) <= $as_of_day)
-RETURN count(m) AS total

@@ -25,7 +25,8 @@ param (repeatable: `name type default description`, type date|int|string|list, d
 for none, `today` for the run date), row_key (columns identifying a row across snapshots),
 order (the row order, `col [asc|desc] [nulls first|last], ...`, for queries whose final
 ORDER BY cannot state it, e.g. UNION ALL or nulls last), count_zh / count_en (what x and
-y of the count section mean), and count_sums (`x_column, y_column`: x and y are these columns
+y of the count section mean), total (`x`: the rows are the items x counts, one row each, so a page's
+total is the count's x and the audit has no total section), and count_sums (`x_column, y_column`: x and y are these columns
 summed over every row, instead of a count section; the rows are then fetched whole and paged
 here, for an audit of few rows, one per department, whose count and total would each cost a
 second pass over every item). A date parameter `x` reaches the query as `$x` (ISO string)
@@ -76,7 +77,7 @@ SEVERITIES = ("high", "medium", "low")
 PARAM_TYPES = ("date", "int", "string", "list")
 ENGINES = ENGINE_NAMES  # variant file names follow the store layer's engine registry
 REQUIRED_KEYS = ("id", "title_zh", "title_en", "severity", "explains_zh", "explains_en")
-SINGLE_KEYS = (*REQUIRED_KEYS, "row_key", "order", "count_zh", "count_en", "count_sums")
+SINGLE_KEYS = (*REQUIRED_KEYS, "row_key", "order", "count_zh", "count_en", "count_sums", "total")
 SUBGRAPH_COLUMNS = ("src", "src_label", "rel", "dst", "dst_label")
 COUNT_COLUMNS = ("x", "y")
 SECTIONS = ("subgraph", "count", "total")
@@ -158,6 +159,7 @@ class Audit:
     count_zh: str = ""
     count_en: str = ""
     count_sums: tuple[str, str] | None = None
+    total_is_x: bool = False
     path: Path | None = None
     variants: dict[str, dict[str, str]] = field(default_factory=dict)
 
@@ -494,7 +496,8 @@ def parse_audit(text: str, path: Path | None = None, variants: Mapping[str, str]
     for section, query in sections.items():
         _check_section(query, section, where)
     used = _check_params(sections, params, where)
-    if pages_itself(sections["rows"]) and "total" not in sections:
+    total_is_x = _parse_total(values.get("total"), sections, where)
+    if pages_itself(sections["rows"]) and "total" not in sections and not total_is_x:
         raise AuditError(f"{where}: a rows query that pages itself ($page_offset) needs a '// ---- total' section")
     variant_sections: dict[str, dict[str, str]] = {}
     for engine, variant_text in (variants or {}).items():
@@ -508,7 +511,12 @@ def parse_audit(text: str, path: Path | None = None, variants: Mapping[str, str]
         for section, query in vsections.items():
             _check_section(query, section, vwhere)
         used |= _check_params(vsections, params, vwhere)
-        if "rows" in vsections and pages_itself(vsections["rows"]) and "total" not in {**sections, **vsections}:
+        if total_is_x and "total" in vsections:
+            raise AuditError(f"{vwhere}: with 'total: x' there is no total section")
+        if total_is_x and "count" in vsections and not count_returns_x(vsections["count"]):
+            raise AuditError(f"{vwhere}: with 'total: x' the count section returns x")
+        if ("rows" in vsections and pages_itself(vsections["rows"]) and not total_is_x
+                and "total" not in {**sections, **vsections}):
             raise AuditError(f"{vwhere}: a rows query that pages itself ($page_offset) needs a '// ---- total' section")
         variant_sections[engine] = vsections
     unused = [p.name for p in params if p.name not in used and f"{p.name}_day" not in used]
@@ -541,9 +549,24 @@ def parse_audit(text: str, path: Path | None = None, variants: Mapping[str, str]
         count_zh=values.get("count_zh", ""),
         count_en=values.get("count_en", ""),
         count_sums=count_sums,
+        total_is_x=total_is_x,
         path=path,
         variants=variant_sections,
     )
+
+
+def _parse_total(value: str | None, sections: Mapping[str, str], where: str) -> bool:
+    """`total: x`: the rows are the items x counts, one row each, so the count gives the total and no
+    pass of its own is needed (on Neo4j at 1M each pass over 1.4M penalties reads ~2 s of properties)."""
+    if value is None:
+        return False
+    if value != "x":
+        raise AuditError(f"{where}: total names the count's x (got {value!r})")
+    if "total" in sections:
+        raise AuditError(f"{where}: with 'total: x' there is no total section")
+    if "count" not in sections or not count_returns_x(sections["count"]):
+        raise AuditError(f"{where}: 'total: x' needs a count section that returns x")
+    return True
 
 
 def _parse_count_sums(value: str, columns: list[str], sections: Mapping[str, str],
@@ -781,18 +804,28 @@ def run_audit(
     order = audit.order or query_order(rows_query)
     args = query_params(rows_query, resolved)
     total_query = audit.query("total", engine)
+    count_query = audit.query("count", engine)
     count: tuple[Any, Any] | None = None
+    if audit.total_is_x and limit is not None and count_query:
+        count = _run_count(store, count_query, resolved, None)
     if limit is not None and pages_itself(rows_query):  # never with count_sums: the parser refuses it
         page = {PAGE_OFFSET: offset, PAGE_LIMIT: limit}
         rows = sort_rows(store.run(rows_query, {**args, **page}), order)
         known = _page_total(rows, offset, limit)
-        total = known if known is not None else _run_total(store, total_query or "", resolved)
+        if known is not None:
+            total = known
+        elif count is not None and audit.total_is_x:
+            total = int(count[0])
+        else:
+            total = _run_total(store, total_query or "", resolved)
     elif limit is not None and not audit.count_sums and _pageable(audit, rows_query):
         page_query = f"{rows_query}\nSKIP ${PAGE_OFFSET} LIMIT ${PAGE_LIMIT}"
         rows = sort_rows(store.run(page_query, {**args, PAGE_OFFSET: offset, PAGE_LIMIT: limit}), order)
         known = _page_total(rows, offset, limit)
         if known is not None:
             total = known
+        elif count is not None and audit.total_is_x:
+            total = int(count[0])
         elif total_query:
             total = _run_total(store, total_query, resolved)
         else:
@@ -807,17 +840,21 @@ def run_audit(
             count = (sum(r.get(x_column) or 0 for r in rows), sum(r.get(y_column) or 0 for r in rows))
         if limit is not None or offset:
             rows = rows[offset : None if limit is None else offset + limit]
-    count_query = audit.query("count", engine)
-    if count_query:
-        found = [row for statement in count_statements(count_query)
-                 for row in store.run(statement, query_params(statement, resolved))]
-        y = sum(r.get("y") or 0 for r in found)
-        count = (sum(r.get("x") or 0 for r in found) if count_returns_x(count_query) else total, y)
+    if count_query and count is None:
+        count = _run_count(store, count_query, resolved, total)
     columns = list(rows[0].keys()) if rows else audit.columns
     return AuditResult(
         rows=rows, count=count, columns=columns, params=display_params(resolved), total=total, offset=offset,
         limit=limit,
     )
+
+
+def _run_count(store: Store, count_query: str, resolved: Mapping[str, Any], total: int | None) -> tuple[Any, Any]:
+    """x and y summed over every row of every statement; x is the rows' total where none returns x."""
+    found = [row for statement in count_statements(count_query)
+             for row in store.run(statement, query_params(statement, resolved))]
+    y = sum(r.get("y") or 0 for r in found)
+    return (sum(r.get("x") or 0 for r in found) if count_returns_x(count_query) else total, y)
 
 
 def _page_total(rows: list[dict[str, Any]], offset: int, limit: int | None) -> int | None:

@@ -15,6 +15,8 @@
 // row_key: penalty_id
 // count_zh: x = 列出的处罚数；y = 截至基准日有日期记录的处罚总数
 // count_en: x = penalties listed; y = penalties with any dated fact by the reference date
+// total: x
+// (x counts the penalties the rows list, by the same conditions: one row each)
 MATCH (p:Penalty)
 WHERE (p.executed_day IS NULL OR p.executed_day > $as_of_day)
   AND NOT (coalesce(p.checked_status, '') = 'executed' AND coalesce(p.checked_day, $as_of_day + 1) <= $as_of_day)
@@ -95,14 +97,3 @@ WITH p, since_day,
 RETURN sum(CASE WHEN not_executed AND since_day <= $as_of_day AND $as_of_day - since_day >= $min_days
                 THEN 1 ELSE 0 END) AS x,
        count(p) AS y
-
-// ---- total
-MATCH (p:Penalty)
-WHERE (p.executed_day IS NULL OR p.executed_day > $as_of_day)
-  AND NOT (coalesce(p.checked_status, '') = 'executed' AND coalesce(p.checked_day, $as_of_day + 1) <= $as_of_day)
-  AND NOT (coalesce(p.status, '') = 'executed' AND p.executed_day IS NULL)
-WITH p,
-     CASE WHEN p.checked_day IS NULL OR coalesce(p.recommended_day, p.decided_day) <= p.checked_day
-          THEN coalesce(p.recommended_day, p.decided_day, p.checked_day) ELSE p.checked_day END AS since_day
-WHERE since_day <= $as_of_day AND $as_of_day - since_day >= $min_days
-RETURN count(p) AS total
