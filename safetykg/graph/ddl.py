@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from .schema import Schema
 
 LADYBUG_TYPES = {
@@ -25,6 +27,22 @@ def ladybug_ddl(schema: Schema) -> list[str]:
         ends = ", ".join(f"FROM {a} TO {b}" for a, b in rel.ends)
         cols = "".join(f", {name} {LADYBUG_TYPES[kind]}" for name, kind in rel.stored_columns())
         statements.append(f"CREATE REL TABLE IF NOT EXISTS {rel.name}({ends}{cols})")
+    return statements
+
+
+def ladybug_added_columns(schema: Schema, stored: Mapping[str, set[str]]) -> list[str]:
+    """ALTERs that give tables created by an earlier schema the columns declared since (null until a
+    load or derivation writes them): a graph built before `earlier_id` or the enforcement values
+    existed would otherwise fail every query that names them. `stored`: each table's column names."""
+    statements = []
+    tables = [*schema.labels.values(), *schema.relationships.values()]
+    for table in tables:
+        have = stored.get(table.name)
+        if have is None:
+            continue
+        for name, kind in table.stored_columns():
+            if name not in have:
+                statements.append(f"ALTER TABLE {table.name} ADD {name} {LADYBUG_TYPES[kind]}")
     return statements
 
 

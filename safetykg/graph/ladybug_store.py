@@ -19,7 +19,7 @@ from typing import Any
 import ladybug
 
 from .bulkfiles import ARRAY_DELIMITER, BulkFile, BulkFiles
-from .ddl import LADYBUG_TYPES, ladybug_ddl
+from .ddl import LADYBUG_TYPES, ladybug_added_columns, ladybug_ddl
 from .errors import NoGraphYet, PartialBulkLoad, StoreConfigError, StoreLocked
 from .recovery import open_database
 from .schema import Label, Schema
@@ -118,6 +118,10 @@ class LadybugStore(Store):
 
     def ensure_schema(self) -> None:
         for statement in ladybug_ddl(self.schema):
+            self._conn.execute(statement)
+        stored = {table: {str(row["name"]) for row in self._execute(f"CALL table_info('{table}') RETURN name", {})}
+                  for table in (*self.schema.labels, *self.schema.relationships)}
+        for statement in ladybug_added_columns(self.schema, stored):
             self._conn.execute(statement)
 
     def _execute(self, query: str, params: Mapping[str, Any]) -> list[Row]:

@@ -25,11 +25,11 @@ param (repeatable: `name type default description`, type date|int|string|list, d
 for none, `today` for the run date), row_key (columns identifying a row across snapshots),
 order (the row order, `col [asc|desc] [nulls first|last], ...`, for queries whose final
 ORDER BY cannot state it, e.g. UNION ALL or nulls last), count_zh / count_en (what x and
-y of the count section mean), total (`x`: the rows are the items x counts, one row each, so a page's
-total is the count's x and the audit has no total section), and count_sums (`x_column, y_column`: x and y are these columns
-summed over every row, instead of a count section; the rows are then fetched whole and paged
-here, for an audit of few rows, one per department, whose count and total would each cost a
-second pass over every item). A date parameter `x` reaches the query as `$x` (ISO string)
+y of the count section mean), total (`x`: the rows are the items x counts, one row each, so a
+page's total is the count's x and the audit has no total section), and count_sums (`x_column,
+y_column`: x and y are these columns summed over every row, instead of a count section; the rows
+are then fetched whole and paged here, for an audit of few rows, one per department, whose count
+and total would each cost a second pass over every item). A date parameter `x` reaches the query as `$x` (ISO string)
 and `$x_day` (days since 1970-01-01) so queries do date arithmetic on integers on both engines.
 
 A count section may repeat its `// ---- count` line: each statement runs on its own and x and y
