@@ -34,16 +34,13 @@ def ladybug_added_columns(schema: Schema, stored: Mapping[str, set[str]]) -> lis
     """ALTERs that give tables created by an earlier schema the columns declared since (null until a
     load or derivation writes them): a graph built before `earlier_id` or the enforcement values
     existed would otherwise fail every query that names them. `stored`: each table's column names."""
-    statements = []
-    tables = [*schema.labels.values(), *schema.relationships.values()]
-    for table in tables:
-        have = stored.get(table.name)
-        if have is None:
-            continue
-        for name, kind in table.stored_columns():
-            if name not in have:
-                statements.append(f"ALTER TABLE {table.name} ADD {name} {LADYBUG_TYPES[kind]}")
-    return statements
+    declared = [(label.name, label.stored_columns()) for label in schema.labels.values()]
+    declared += [(rel.name, rel.stored_columns()) for rel in schema.relationships.values()]
+    return [
+        f"ALTER TABLE {table} ADD {name} {LADYBUG_TYPES[kind]}"
+        for table, columns in declared if table in stored
+        for name, kind in columns if name not in stored[table]
+    ]
 
 
 def neo4j_ddl(schema: Schema) -> list[str]:
