@@ -333,99 +333,92 @@ def targets(results: dict[str, Any]) -> list[str]:
 
 NOTES = """### Why targets are missed here, and what would close them
 
-- **The runs** (2026-12-03, fifth session of the day; the synthetic files written again, because the
-  schema gained three derived columns and bulk files must hold every stored column). 10k and 100k on
-  every path in one run; 1M LadybugDB alone, with `analyze` and 1k accidents added; 1M neo4j-admin
-  alone. Compare sizes within one run. Every audit's answer (page, total and count) is hashed on both
-  engines: see the `same answer` column.
-- **1M on Neo4j** (neo4j-admin import, alone): import 127 s (137k rows/s; 184 s in the third session),
-  recurrence and enforcement values derived in 352 s (the same 915,389 links; the enforcement values in
-  chunks of 100k nodes, so no transaction holds 1.4M updates in the heap), the next quarter's 1k
-  accidents added and re-derived in 11.8 s, audits from 7 ms to 19.2 s (`cross-province`, 46.7 s
-  before the derived values); JVM peak 2.8 GB, 7.3 GB on disk. Every digest equals LadybugDB's.
-- **analyze at 1M: 257 s and 3,838 MiB in this run (234 s and 3,842 MiB the session before), both
-  met.** Sampled betweenness walks each breadth-first search a level at a time in numpy
-  (`safetykg/graph/brandes.py`), the same sources and scaling as
-  networkx's sampled estimate. `analyze` now runs in a child process, as `safetykg analyze` does,
-  and the peak is that process's: in the worker itself, after the load and the derivation, it had
-  peaked at 4,251 MiB, ~400 MB of which the earlier phases had left behind. Of the 3.8 GB, 2.8 GB is
-  reached at the end of the analysis (open items, chain graph, recurrence) and the rest while the one
-  write-back transaction of 1.85M nodes grows (measured alone on another 1M graph: 3,866 MiB). What
-  would lower it: the write-back in batches of their own transactions, and the chain graph as arrays
-  instead of networkx objects.
-- **Adding 1k accidents to 1M: 10.02 s in this run, 0.02 s over** (6.5, 4.4 and 4.6 s in the earlier
-  runs today; 13.4 s the session before). It now also clears and re-derives the enforcement values
-  (below): measured alone in a fresh process on the 1M graph, the merge took 3.3 s (its invalidation
-  ~0.1 s), recurrence 2.0 s and the enforcement values 0.5 s, 5.8 s in all; the benchmark adds the
-  1k after fourteen audits have filled a 3 GiB page cache in the same process. A first version of the
-  invalidation walked several hops per statement (LadybugDB's hash joins over whole tables) and cost
-  5.8 s by itself; it now follows one hop at a time from primary-key lookups. The increment is the
-  next quarter's accidents (2021-01 to 2021-03, after the loaded six years). Each province rule
-  declares which accidents it can pair (`could_pair`), and re-deriving reads only the new accidents'
-  provinces within 365 days of a new one, for accidents that meet a condition: 14k at 1M. What hangs
-  off the accidents found by key (places, operators, stored links) is now read with `OPTIONAL MATCH`
-  and the rows without a match dropped: LadybugDB 0.22 planned each `UNWIND $ids … MATCH (a {id: …})
-  MATCH (a)-[…]->()` as a hash join built over the whole pattern, 0.8-1.3 s at 1M whatever the ids,
-  and the re-derivation ran nine of them. Alone: the rows 3.4 s, the re-derivation 1.8 s (8.3 s
-  before). At 100k: 3.6 s (5.0 s).
-- **Audits at 1M (embedded): one over 2 s, `repeat-incidents` at 2.05 s** (2.3 s the session
-  before); the other thirteen at most 1.84 s.
-  - `cross-province`: 5.8 s -> 1.21 s. It joined all 1.4M enforcement assignments to their accidents
-    to keep ~15k (4.4 s) and counted them all (2.2 s). Two values are now derived after every load
+- **The runs** (2026-12-04, sixth session; same synthetic files as the fifth, written again by the
+  run). 10k and 100k on every path in one run; 1M LadybugDB alone, with `analyze` and 1k accidents
+  added; 1M neo4j-admin alone. Compare sizes within one run: the same measure moves between runs on
+  this machine (the 1M load took 55 s in this run, 65-84 s in earlier ones, from the same generator).
+  Every audit's answer (page, total and count) is hashed on both engines: see the `same answer` column.
+- **1M on Neo4j** (neo4j-admin import, alone): import 105 s (166k rows/s; 127 s and 184 s in earlier
+  sessions), recurrence and enforcement values derived in 287 s (the same 915,389 links; the
+  enforcement values in chunks of 100k nodes, so no transaction holds 1.4M updates in the heap), the
+  next quarter's 1k accidents added and re-derived in 9.0 s, audits from 6 ms to 20.7 s; JVM peak
+  2.5 GB, 7.5 GB on disk. Every digest equals LadybugDB's.
+- **analyze at 1M: 170 s and 3,843 MiB in this run (257 s and 3,838 MiB, 234 s and 3,842 MiB in the
+  two before), both met.** Sampled betweenness walks each breadth-first search a level at a time in
+  numpy (`safetykg/graph/brandes.py`), the same sources and scaling as networkx's sampled estimate.
+  `analyze` runs in a child process, as `safetykg analyze` does, and the peak is that process's. Of
+  the 3.8 GB, 2.8 GB is reached at the end of the analysis (open items, chain graph, recurrence) and
+  the rest while the one write-back transaction of 1.85M nodes grows. What would lower it: the
+  write-back in batches of their own transactions, and the chain graph as arrays instead of networkx
+  objects.
+- **Adding 1k accidents to 1M: 3.9 s in this run** (10.0, 6.5, 4.4 and 4.6 s in earlier runs, on the
+  same code path but for the enforcement values, which it now also clears and re-derives: measured
+  alone, merge 3.3 s with its invalidation ~0.1 s, recurrence 2.0 s, enforcement values 0.5 s). The
+  increment is the next quarter's accidents (2021-01 to 2021-03). Each province rule declares which
+  accidents it can pair (`could_pair`), and re-deriving reads only the new accidents' provinces
+  within 365 days of a new one, for accidents that meet a condition (14k at 1M); what hangs off the
+  accidents found by key is read with `OPTIONAL MATCH` (LadybugDB 0.22 planned a `MATCH` there as a
+  hash join over the whole pattern, 0.8-1.3 s each).
+- **Audits at 1M (embedded): all fourteen ≤ 2 s; the slowest `regulatory-blind-spots` at 1.81 s.**
+  - `repeat-incidents`: 2.05 s -> 0.94 s. LadybugDB had read every property of the earlier accident
+    of all 78,597 pairs by primary key before the page was cut (1.0 s). `RECURRENCE_OF` now also
+    stores the earlier accident's id (`earlier_id`, derived with the link) and the earlier day is the
+    later one's less the link's `days`, so the rows are ordered and paged from the links alone and the
+    earlier accident is found again for the page only (rows query 0.9 -> 0.41 s). Its count runs as
+    two statements (a count section may repeat `// ---- count`; the runner sums x and y): y over 1M
+    accidents and x over 79k links took 0.45 s apart, 0.65 s as one statement, 0.9 s as a UNION ALL.
+  - `cross-province`: 0.88 s (5.8 s two sessions ago). Two values are derived after every load
     (`safetykg/graph/enforcement.py`): `cross_province` on each Penalty and Discipline, and
     `enforcement_assignments` on each Accident. The rows start from the items whose flag is true or
     not derived (null) and check each in full; y sums the counts. Every write clears the values it
-    could change, and a value not derived costs time, never an answer (tests compare both ways after
-    each kind of change, on both engines). Deriving them for the whole 1M graph: 16.6 s.
-  - `repeat-incidents`: 2.05 s, 0.05 s over. LadybugDB reads every property of the earlier accident
-    of all 78,597 pairs by primary key before the page is cut (1.05 s in the profile: the sort needs
-    its date and id, and the plan fetches its mechanisms, kind and name there too). Tried: matching
-    the earlier accident again by id after the page (0.1 s faster on one graph, within the noise;
-    `MATCH (a {id: key})` after an ORDER BY … LIMIT fails inside LadybugDB with `unordered_map::at`),
-    and the count as two UNION rows (no measurable change). Both reverted. What would close it: the
-    earlier accident's date and id stored on the RECURRENCE_OF link, so the page is cut from the
-    links alone.
-- **Native COPY rows/s**: each table is one COPY of all its chunks: 205k rows/s at 1M in this run
-  (84 s, from files written just before; 224-265k rows/s and 65-77 s in earlier runs, whose files had
-  been written hours before; the schema now has three more stored columns, empty in the files: I did
-  not find which of these costs the difference).
-  LadybugDB copies relationship tables joined on string keys at 150-250k rows/s on this machine. A
-  direct `COPY … FROM 'file'` is no faster than the typed `LOAD WITH HEADERS` subquery. What would
-  close the gap to 60 s and 500k rows/s: integer surrogate keys for the joins (the string ids kept
-  as properties), Parquet input, more cores.
+    could change, and a value not derived costs time, never an answer.
+  - `regulatory-blind-spots` (1.81 s, 0 rows): the anti-join of 854k enterprises with their
+    supervising departments, once for the rows and once for the count (0.9 s each). Tried: the
+    enterprises without a supervisor first (0.6 s for the rows), not adopted: within the noise of
+    the whole audit.
+- **Native COPY rows/s**: 315k rows/s at 1M in this run (55.1 s; 205-265k rows/s and 65-84 s in
+  earlier runs). Each table is one COPY of all its chunks; LadybugDB copies relationship tables joined
+  on string keys at 150-250k rows/s on this machine, and a direct `COPY … FROM 'file'` is no faster
+  than the typed `LOAD WITH HEADERS` subquery. What would close 500k rows/s: integer surrogate keys
+  for the joins (the string ids kept as properties), Parquet input, more cores.
 - **Recurrence at 1M**: 915k links (639k from the province-and-tag rule, which grows with the square
-  of the tagged accidents per province and year), derived and written in 337-368 s (389 s in this
-  run, which also derives the enforcement values: 16.6 s measured alone). LadybugDB's COPY
-  of Accident-to-Accident links into the 1M graph fails with "buffer pool is full" even for 10k
-  links, so above 200k accidents the links go in batches of 1,000 `UNWIND … CREATE`s as they are
-  derived, with the WAL checkpointed at 128 MiB instead of 16 MiB for the run. What would close it:
-  links derived from the bulk files and copied with them.
+  of the tagged accidents per province and year), derived and written in 298 s in this run, with the
+  enforcement values (337-389 s before). LadybugDB's COPY of Accident-to-Accident links into the 1M
+  graph fails with "buffer pool is full" even for 10k links, so above 200k accidents the links go in
+  batches of 1,000 `UNWIND … CREATE`s as they are derived. What would close it: links derived from the
+  bulk files and copied with them.
 - **Memory**: the load alone peaks under 0.9 GB, and `safetykg synthetic --accidents 1000000`
   (generation, COPY, first derivation) at 1,772 MiB. The audits use a 3 GiB page cache at 1M
   (`department-scorecard` and `cross-province` need more than 1 GiB for their joins), so the whole
   run's peak is larger than either.
 - **Wrong answers found on LadybugDB 0.22** at 100k and avoided: a list-property filter followed by
   two extensions dropped rows (`repeat-incidents` 612 instead of 703); see `docs/scale.md`.
-- **Neo4j driver path**: `neo4j-rust-ext` (packing in Rust) made the client four times faster, so the
-  server's MERGE is now the limit (11-16k rows/s). What would close 50k rows/s: CREATE when the
-  batch's keys are new (as the LadybugDB upserts now do; on a server shared with other writers MERGE
-  is the safe default), several sessions per label, a larger page cache. `neo4j-admin` import is the
-  national path.
-- **Neo4j audits** are slower than the embedded engine on most audits (see the ratios). At 100k
-  every one is now within 2× of the embedded target (the slowest, `cross-province`, 1.99 s, was
-  2.4 s). At 1M the 2× target is missed where LadybugDB's columnar scans of one property over all
-  items beat Neo4j's row-at-a-time expansion (Community Edition, slotted runtime, no parallel runtime).
+- **Neo4j driver path**: the server is the limit. Loading the 100k files through the driver alone
+  (5,000 rows a batch): 99-105 s, 16.6-17.6k rows/s, the client using 19 s of CPU and the server 131-138 s
+  on 2 cores; steady rates per file 8k (Accident, 30 columns) to 26k rows/s. Tried: one map `SET n += r`
+  instead of a SET per column (7k -> 17k rows/s on Accident alone into an emptied label, but no change
+  in a real load: 104.8 -> 98.9 s, within the noise), so not adopted; CREATE for new keys measured
+  18-21k rows/s against 17k for MERGE. What would close 50k rows/s: more server cores. On two,
+  `neo4j-admin` import is the national path.
+- **Neo4j audits at 1M** are 1.5-20× slower than LadybugDB (see the ratios); seven are within 2× of
+  the 2 s target (≤ 4 s), against five the session before. Four audits' rows are exactly the items their
+  count's x counts; they now say `// total: x` in their header, and the page's total comes from the
+  count instead of a pass of its own (a scan of 1.4M penalties or 1M measures reads ~2 s of properties
+  on Neo4j): `unexecuted-penalties` 6.8 -> 3.8 s, `licence-not-revoked` 4.3 -> 2.1 s,
+  `resumed-before-rectified` 6.6 -> 4.5 s, `rectification-overdue` 10.0 -> 5.6 s. The rest scan
+  1M accidents, 915k links or 1.4M penalties with several properties each: Neo4j Community reads
+  properties a row at a time (slotted runtime, no parallel runtime), where LadybugDB scans a column.
+  `repeat-incidents` measured 15.3-16.4 s against 15.6-15.8 s for the previous query in an A/B on one
+  server (20.7 s in the benchmark's single run). What would close it: Enterprise's parallel runtime,
+  or derived per-item flags as `cross-province` has, audit by audit.
 - **Dashboard first paint at 1M** (the previous session's measurement; `bench/first_paint.py`,
-  headless Chromium, first visit / second visit): the server now prepares the overview and every audit's default first page (and the
-  pictures small enough to draw) in a background thread when it starts and whenever the graph
-  changes (`safetykg/dashboard/prepared.py`); the pages read the same cache entries. On the 1M graph
-  it is prepared 25.7 s after the server answers; then the overview paints in 3.47 / 1.51 s and the
-  audit pages in 1.6 / 1.6 s (`repeat-incidents` 1.59 / 1.56, `unexecuted-penalties` 1.59 / 1.73,
-  `cross-province` 1.62 / 1.58). Without it (`--cold`, the previous session): overview 6.2 / 6.0 s,
-  audit pages 2.7-8.4 s. The overview's first visit is 0.47 s over the target: a fresh browser's
-  first Streamlit page costs about 2.1 s here before any data (the query page, which reads nothing,
-  shows its heading after 2.2 s; the HTML and scripts alone 1.15 s). A page opened before the
-  preparation is done waits for the entry being prepared rather than computing it twice.
+  headless Chromium, first visit / second visit): the server prepares the overview and every audit's
+  default first page (and the pictures small enough to draw) in a background thread when it starts
+  and whenever the graph changes (`safetykg/dashboard/prepared.py`); the pages read the same cache
+  entries. On the 1M graph it is prepared 25.7 s after the server answers; then the overview paints in
+  3.47 / 1.51 s and the audit pages in 1.6 / 1.6 s. The overview's first visit is 0.47 s over the
+  target: a fresh browser's first Streamlit page costs about 2.1 s here before any data (the query
+  page, which reads nothing, shows its heading after 2.2 s; the HTML and scripts alone 1.15 s).
 """
 
 
