@@ -71,6 +71,11 @@ def test_overview_counts_charts_open_items_and_review(app: AppTest):
     title = get_audit("repeat-incidents").title_zh
     assert any(title in df.value.to_string() for df in app.dataframe)
     assert not any("None" in df.value.to_string() or "high" in df.value.to_string() for df in app.dataframe)
+    # the open items come before the map and the charts, whose Vega load held a browser's first paint back
+    order = [(node.type, str(getattr(node, "value", ""))) for node in app.main]
+    open_items = order.index(("subheader", "审计发现的未闭环事项"))
+    charts = [i for i, (kind, _) in enumerate(order) if kind in ("vega_lite_chart", "iframe")]
+    assert len(charts) == 7 and open_items < min(charts)
 
 
 def test_english_switch(app: AppTest):
