@@ -395,7 +395,7 @@ def test_cli_analyze(engine: str, tmp_path: Path, request: pytest.FixtureRequest
         (a, b, r, d) for a, b, r, _, d in EXPECTED
     )
     assert [link["from_date"] for link in report["links"]] == sorted(link["from_date"] for link in report["links"])
-    assert report["applied"] == {"kept": len(EXPECTED), "created": 0, "updated": 0, "deleted": 0}
+    assert report["applied"] == {"kept": len(EXPECTED), "created": 0, "updated": 0, "deleted": 0, "filled": 0}
     assert report["written"] == {"actors": 0, "accidents": 0}
     narrow = runner.invoke(app, [*where, "analyze", "--window-days", "160", "--short-interval-days", "30",
                                  "--operator-window-days", "1200", "--format", "json", "--computed-date", "2024-07-01"])

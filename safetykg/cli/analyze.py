@@ -216,7 +216,8 @@ def register(app: typer.Typer) -> None:
         if applied is not None:
             err.print(
                 f"RECURRENCE_OF: {len(links)} 条 / links (新增 {applied.created}, 更新 {applied.updated}, "
-                f"删除 {applied.deleted}, 未变 {applied.kept})"
+                f"删除 {applied.deleted}, 未变 {applied.kept}"
+                + (f", 补全前一起事故编号 / earlier_id filled {applied.filled}" if applied.filled else "") + ")"
             )
 
 

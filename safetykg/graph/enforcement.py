@@ -157,17 +157,7 @@ def refresh(store: Store) -> RefreshReport:
     limit = " WITH p LIMIT $chunk" if chunk else ""
     report = RefreshReport()
     for label in ITEM_LABELS:
-        report.items += _until_done(store, _FLAG.format(label=label, flag=ITEM_FLAG, limit=limit), chunk)
+        report.items += store.write_in_chunks(_FLAG.format(label=label, flag=ITEM_FLAG, limit=limit))
     limit = " WITH a LIMIT $chunk" if chunk else ""
-    report.accidents = _until_done(store, _COUNT.format(count=ACCIDENT_COUNT, limit=limit), chunk)
+    report.accidents = store.write_in_chunks(_COUNT.format(count=ACCIDENT_COUNT, limit=limit))
     return report
-
-
-def _until_done(store: Store, query: str, chunk: int | None) -> int:
-    done = 0
-    while True:
-        rows = store.write(query, {"chunk": chunk} if chunk else {})
-        n = int(rows[0]["n"]) if rows else 0
-        done += n
-        if not chunk or n < chunk:
-            return done

@@ -205,6 +205,18 @@ class Store(ABC):
         rows = self._write(query, dict(params or {}))
         return [{k: normalise_value(v) for k, v in row.items()} for row in rows]
 
+    def write_in_chunks(self, query: str) -> int:
+        """A derivation that handles at most `$chunk` items a run (`derive_chunk`, written into the query
+        by its caller) and returns how many as `n`, run again until a run handles fewer; without a chunk,
+        once. Returns the items handled."""
+        chunk, done = self.derive_chunk, 0
+        while True:
+            rows = self.write(query, {"chunk": chunk} if chunk else {})
+            n = int(rows[0]["n"]) if rows else 0
+            done += n
+            if not chunk or n < chunk:
+                return done
+
     def upsert_nodes(self, label: Label, rows: Sequence[Row]) -> int:
         """MERGE on the key, then SET every stored column given in the rows (absent -> null)."""
         sets = self.assignments("n", loaded_columns(label))
