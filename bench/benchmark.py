@@ -552,8 +552,7 @@ def main() -> None:
         results["sizes"] = sorted(set(earlier["sizes"]) | set(results["sizes"]))
         results["argv"] = f"{earlier['argv']}` and `{results['argv']}" if results["argv"] else earlier["argv"]
         if args.render:  # the machine and load of each run, not of the rendering moment
-            load = f" (load average at start {earlier['machine']['load_average_at_start']})"
-            runs_meta.append(earlier["date"] if earlier["date"].endswith(load) else earlier["date"] + load)
+            runs_meta.append(earlier["date"])  # its load average is printed with its machine
             results["machine"] = earlier["machine"]
             results["date"] = "; ".join(runs_meta)
     for size in sizes:

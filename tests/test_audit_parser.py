@@ -331,8 +331,8 @@ def test_a_count_section_of_several_statements_runs_each_and_adds_x_and_y_up(lad
     whole = run_audit(ladybug_store, y_alone)
     assert whole.count == (whole.total, 2 * expected[1])  # no statement returns x: x is the rows' total
     for text, message in [
-        (rows + "// ---- count\nMATCH (a:Accident) RETURN count(a) AS x\n// ---- count\nRETURN 1 AS x\n", "returns y"),
-        (rows + "// ---- count\nRETURN 1 AS y\n// ---- count\nRETURN 1 AS n\n", "returns x, y or both"),
+        (rows + "// ---- count\nMATCH (a:Accident) RETURN count(a) AS x\n// ---- count\nRETURN 1 AS x\n", "one of them y"),
+        (rows + "// ---- count\nRETURN 1 AS y\n// ---- count\nRETURN 1 AS n\n", "x, y or both"),
         (rows + "// ---- total\nRETURN 1 AS total\n// ---- total\nRETURN 1 AS total\n", "appears twice"),
     ]:
         with pytest.raises(AuditError, match=message):

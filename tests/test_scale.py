@@ -108,8 +108,6 @@ def test_audit_rows_are_paged_with_the_total(store: Store):
         params = {"as_of": "2022-01-01"} if audit.param("as_of") else {}
         every = run_audit(store, audit, params)
         assert every.total == len(every.rows)
-        if audit.total_is_x:  # the header's claim: the count's x is the number of rows
-            assert every.count and every.count[0] == every.total, audit.id
         for offset in range(0, len(every.rows) + 2, 2):
             page = run_audit(store, audit, params, limit=2, offset=offset)
             assert page.rows == every.rows[offset : offset + 2], (audit.id, offset)
@@ -117,7 +115,7 @@ def test_audit_rows_are_paged_with_the_total(store: Store):
     assert len(run_audit(store, get_audit("short-interval-relapse"), {"as_of": "2022-01-01"}).rows) >= 3
     claimed = [audit for audit in list_audits() if audit.total_is_x]
     assert len(claimed) >= 4
-    for as_of in ("2019-06-30", "2020-09-30", "2021-06-01"):  # `total: x` holds on other dates too
+    for as_of in ("2019-06-30", "2020-09-30", "2021-06-01", "2022-01-01"):  # the header's claim `total: x`
         for audit in claimed:
             every = run_audit(store, audit, {"as_of": as_of})
             assert every.count and every.count[0] == len(every.rows), (audit.id, as_of)

@@ -153,11 +153,10 @@ class RefreshReport:
 def refresh(store: Store) -> RefreshReport:
     """Derive every null value. An engine that wants bounded transactions (`derive_chunk`) gets the
     work in chunks of that many nodes, each its own statement; the embedded one does it in one."""
-    chunk = store.derive_chunk
-    limit = " WITH p LIMIT $chunk" if chunk else ""
+    limit = store.chunk_limit("p")
     report = RefreshReport()
     for label in ITEM_LABELS:
         report.items += store.write_in_chunks(_FLAG.format(label=label, flag=ITEM_FLAG, limit=limit))
-    limit = " WITH a LIMIT $chunk" if chunk else ""
+    limit = store.chunk_limit("a")
     report.accidents = store.write_in_chunks(_COUNT.format(count=ACCIDENT_COUNT, limit=limit))
     return report

@@ -205,10 +205,14 @@ class Store(ABC):
         rows = self._write(query, dict(params or {}))
         return [{k: normalise_value(v) for k, v in row.items()} for row in rows]
 
+    def chunk_limit(self, carried: str) -> str:
+        """The clause that bounds one run of a `write_in_chunks` query to `$chunk` rows of `carried`
+        (e.g. "p" or "e, b"); nothing where the engine runs it in one statement."""
+        return f" WITH {carried} LIMIT $chunk" if self.derive_chunk else ""
+
     def write_in_chunks(self, query: str) -> int:
-        """A derivation that handles at most `$chunk` items a run (`derive_chunk`, written into the query
-        by its caller) and returns how many as `n`, run again until a run handles fewer; without a chunk,
-        once. Returns the items handled."""
+        """A derivation that handles at most `$chunk` items a run (its `chunk_limit`) and returns how many
+        as `n`, run again until a run handles fewer; without a chunk, once. Returns the items handled."""
         chunk, done = self.derive_chunk, 0
         while True:
             rows = self.write(query, {"chunk": chunk} if chunk else {})

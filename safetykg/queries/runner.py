@@ -29,8 +29,9 @@ y of the count section mean), total (`x`: the rows are the items x counts, one r
 page's total is the count's x and the audit has no total section), and count_sums (`x_column,
 y_column`: x and y are these columns summed over every row, instead of a count section; the rows
 are then fetched whole and paged here, for an audit of few rows, one per department, whose count
-and total would each cost a second pass over every item). A date parameter `x` reaches the query as `$x` (ISO string)
-and `$x_day` (days since 1970-01-01) so queries do date arithmetic on integers on both engines.
+and total would each cost a second pass over every item). A date parameter `x` reaches the query
+as `$x` (ISO string) and `$x_day` (days since 1970-01-01) so queries do date arithmetic on
+integers on both engines.
 
 A count section may repeat its `// ---- count` line: each statement runs on its own and x and y
 are summed over the rows of all of them (counts that share nothing run faster apart).
@@ -411,11 +412,9 @@ def _check_section(query: str, section: str, where: str) -> None:
     for statement in statements:
         _check_query(statement, section, where)
     returned = [set(return_columns(statement)) & set(COUNT_COLUMNS) for statement in statements]
-    if len(statements) == 1 and returned[0] not in ({"y"}, set(COUNT_COLUMNS)):
-        missing = [c for c in COUNT_COLUMNS if c not in returned[0]]
-        raise AuditError(f"{where}: count query must return x and y (or y alone); missing {missing}")
     if not all(returned) or not any("y" in columns for columns in returned):
-        raise AuditError(f"{where}: each count statement returns x, y or both, and one of them returns y")
+        raise AuditError(f"{where}: count query must return x and y (or y alone; each of several statements "
+                         f"x, y or both, one of them y); returned {[sorted(c) for c in returned]}")
 
 
 def _check_query(query: str, section: str, where: str) -> None:
@@ -511,10 +510,8 @@ def parse_audit(text: str, path: Path | None = None, variants: Mapping[str, str]
         for section, query in vsections.items():
             _check_section(query, section, vwhere)
         used |= _check_params(vsections, params, vwhere)
-        if total_is_x and "total" in vsections:
-            raise AuditError(f"{vwhere}: with 'total: x' there is no total section")
-        if total_is_x and "count" in vsections and not count_returns_x(vsections["count"]):
-            raise AuditError(f"{vwhere}: with 'total: x' the count section returns x")
+        if total_is_x:
+            _parse_total("x", {**sections, **vsections}, vwhere)
         if ("rows" in vsections and pages_itself(vsections["rows"]) and not total_is_x
                 and "total" not in {**sections, **vsections}):
             raise AuditError(f"{vwhere}: a rows query that pages itself ($page_offset) needs a '// ---- total' section")
@@ -806,26 +803,19 @@ def run_audit(
     total_query = audit.query("total", engine)
     count_query = audit.query("count", engine)
     count: tuple[Any, Any] | None = None
-    if audit.total_is_x and limit is not None and count_query:
+    if audit.total_is_x and limit is not None and count_query:  # the page's total is the count's x
         count = _run_count(store, count_query, resolved, None)
     if limit is not None and pages_itself(rows_query):  # never with count_sums: the parser refuses it
         page = {PAGE_OFFSET: offset, PAGE_LIMIT: limit}
         rows = sort_rows(store.run(rows_query, {**args, **page}), order)
-        known = _page_total(rows, offset, limit)
-        if known is not None:
-            total = known
-        elif count is not None and audit.total_is_x:
-            total = int(count[0])
-        else:
-            total = _run_total(store, total_query or "", resolved)
+        known = _page_total(rows, offset, limit, count)
+        total = known if known is not None else _run_total(store, total_query or "", resolved)
     elif limit is not None and not audit.count_sums and _pageable(audit, rows_query):
         page_query = f"{rows_query}\nSKIP ${PAGE_OFFSET} LIMIT ${PAGE_LIMIT}"
         rows = sort_rows(store.run(page_query, {**args, PAGE_OFFSET: offset, PAGE_LIMIT: limit}), order)
-        known = _page_total(rows, offset, limit)
+        known = _page_total(rows, offset, limit, count)
         if known is not None:
             total = known
-        elif count is not None and audit.total_is_x:
-            total = int(count[0])
         elif total_query:
             total = _run_total(store, total_query, resolved)
         else:
@@ -857,11 +847,13 @@ def _run_count(store: Store, count_query: str, resolved: Mapping[str, Any], tota
     return (sum(r.get("x") or 0 for r in found) if count_returns_x(count_query) else total, y)
 
 
-def _page_total(rows: list[dict[str, Any]], offset: int, limit: int | None) -> int | None:
-    """The number of all rows when the page itself shows it (a short page that is not past the end)."""
+def _page_total(rows: list[dict[str, Any]], offset: int, limit: int | None,
+                counted: tuple[Any, Any] | None = None) -> int | None:
+    """The number of all rows when the page itself shows it (a short page that is not past the end), else
+    the count's x when it was run for an audit whose total is x."""
     if (limit is None or len(rows) < limit) and (rows or not offset):
         return offset + len(rows)
-    return None
+    return int(counted[0]) if counted is not None else None
 
 
 def _run_total(store: Store, query: str, resolved: Mapping[str, Any]) -> int:
