@@ -159,15 +159,19 @@ def store_config(args: argparse.Namespace) -> StoreConfig:
 
 
 def analyze_alone(args: argparse.Namespace) -> dict[str, Any]:
-    """`analyze` (derived links already stored) and its write-back on the loaded graph: time and peak RSS."""
-    from safetykg.graph.analytics import analyze_graph, pull_graph, write_analytics
-    from safetykg.graph.store import open_store
+    """`safetykg analyze` as a user runs it (re-derive and compare the links, the analytics, their
+    write-back, the report to a file), in this process of its own: its time and peak RSS."""
+    from safetykg.cli.main import app
 
-    with open_store(store_config(args)) as store:
+    where = ["--uri", args.uri] if args.uri else ["--data-dir", args.data]
+    with tempfile.TemporaryDirectory(prefix="safetykg-analyze-") as tmp:
+        report = Path(tmp) / "report.json"
         began = time.perf_counter()
-        write_analytics(store, analyze_graph(pull_graph(store), AS_OF))
+        app([*where, "analyze", "--as-of", AS_OF, "--format", "json", "--out", str(report)], standalone_mode=False)
         seconds = time.perf_counter() - began
-    return {"analyze_s": round(seconds, 2), "analyze_peak_rss_mib": round(peak_rss_mib(), 1)}
+        report_mib = report.stat().st_size / 2**20
+    return {"analyze_s": round(seconds, 2), "analyze_peak_rss_mib": round(peak_rss_mib(), 1),
+            "analyze_report_mib": round(report_mib, 2)}
 
 
 def step(name: str) -> None:
@@ -283,6 +287,10 @@ def _ratio(a: Any, b: Any) -> str:
         return "—"
 
 
+# the targets' GB read as 10^9 bytes, the stricter reading, in the MiB the table gives
+GB2, GB4 = round(2e9 / 2**20, 1), round(4e9 / 2**20, 1)
+
+
 def _verdict(value: Any, limit: float, unit: str, higher_is_better: bool = False) -> str:
     if value is None:
         return "not measured"
@@ -317,12 +325,12 @@ def targets(results: dict[str, Any]) -> list[str]:
     lady = big.get("ladybug") or {}
     lines += [
         f"| 1M loaded embedded ≤ 60 s | {_verdict(lady.get('load_s'), 60, 's')} |",
-        f"| 1M load peak RSS ≤ 2 GB (client, load alone) | {_verdict(lady.get('load_peak_rss_mib'), 2048, 'MiB')} |",
-        f"| 1M generator peak RSS ≤ 2 GB | {_verdict(big.get('generate_rss_mib'), 2048, 'MiB')} |",
+        f"| 1M load peak RSS ≤ 2 GB (client, load alone) | {_verdict(lady.get('load_peak_rss_mib'), GB2, 'MiB')} |",
+        f"| 1M generator peak RSS ≤ 2 GB | {_verdict(big.get('generate_rss_mib'), GB2, 'MiB')} |",
         f"| native path ≥ 500k rows/s | {_verdict(lady.get('rows_per_s'), 500_000, 'rows/s', True)} |",
-        f"| analyze at 1M ≤ 5 min | {_verdict(lady.get('analyze_s'), 300, 's')} |",
-        f"| analyze at 1M ≤ 4 GB (peak of its own process) | "
-        f"{_verdict(lady.get('analyze_peak_rss_mib'), 4096, 'MiB')} |",
+        f"| `safetykg analyze` at 1M ≤ 5 min | {_verdict(lady.get('analyze_s'), 300, 's')} |",
+        f"| `safetykg analyze` at 1M ≤ 4 GB (peak of its own process) | "
+        f"{_verdict(lady.get('analyze_peak_rss_mib'), GB4, 'MiB')} |",
         f"| add 1k accidents to 1M and re-derive ≤ 10 s | {_verdict(lady.get('increment_s'), 10, 's')} |",
         f"| neo4j-admin import of 1M measured | {(big.get('neo4j_admin') or {}).get('load_s', 'not measured')} s |",
     ]
@@ -466,10 +474,11 @@ def render(results: dict[str, Any]) -> str:
             "|---|---|---|---|---|",
         ]
         for key, name in (("load_s", "load s"), ("rows_per_s", "rows/s"), ("derive_s", "recurrence derive s"),
-                          ("links", "RECURRENCE_OF links"), ("analyze_s", "analyze s"),
+                          ("links", "RECURRENCE_OF links"), ("analyze_s", "`safetykg analyze` s"),
                           ("increment_s", "add 1k accidents + re-derive s"),
                           ("load_peak_rss_mib", "client peak RSS after the load MiB"),
-                          ("analyze_peak_rss_mib", "analyze peak RSS (own process) MiB"),
+                          ("analyze_peak_rss_mib", "`safetykg analyze` peak RSS (own process) MiB"),
+                          ("analyze_report_mib", "`safetykg analyze` JSON report MiB"),
                           ("client_peak_rss_mib", "client peak RSS MiB"), ("server_peak_rss_mib", "Neo4j JVM peak RSS MiB"),
                           ("disk_mib", "size on disk MiB")):
             lines.append(f"| {name} | {_cell(lady.get(key))} | {_cell(admin.get(key))} | "

@@ -208,6 +208,21 @@ def test_stale_links_are_removed(store: Store):
     assert store.counts()["relationships"]["RECURRENCE_OF"] == 4
 
 
+def test_doubled_and_foreign_links_are_replaced(store: Store):
+    """A pair stored twice (written by hand or by another tool) becomes one derived link; a pair no rule
+    links is deleted; the rest are kept."""
+    _load(store, *BASE)
+    apply_recurrences(store, derive_recurrences(store), computed_date="2024-06-01")
+    store.write("MATCH (a:Accident {id: 'ACC-JL-2'}), (b:Accident {id: 'ACC-JL-1'}) "
+                "CREATE (a)-[:RECURRENCE_OF {rule: 'same_prefecture', days: 171}]->(b)")
+    store.write("MATCH (a:Accident {id: 'ACC-JL-1'}), (b:Accident {id: 'ACC-JL-2'}) "
+                "CREATE (a)-[:RECURRENCE_OF {rule: 'same_prefecture', days: 1}]->(b)")
+    report = apply_recurrences(store, derive_recurrences(store), computed_date="2024-07-01")
+    assert (report.created, report.updated, report.deleted, report.kept) == (0, 1, 1, len(EXPECTED) - 1)
+    assert sorted((r["from_key"], r["to_key"]) for r in _stored(store)) == sorted((a, b) for a, b, *_ in EXPECTED)
+    assert not apply_recurrences(store, derive_recurrences(store), computed_date="2024-08-01").changed
+
+
 def test_changed_basis_updates_the_link(store: Store):
     _load(store, *BASE)
     apply_recurrences(store, derive_recurrences(store), computed_date="2024-06-01")
@@ -397,6 +412,17 @@ def test_cli_analyze(engine: str, tmp_path: Path, request: pytest.FixtureRequest
     assert [link["from_date"] for link in report["links"]] == sorted(link["from_date"] for link in report["links"])
     assert report["applied"] == {"kept": len(EXPECTED), "created": 0, "updated": 0, "deleted": 0, "filled": 0}
     assert report["written"] == {"actors": 0, "accidents": 0}
+    assert report["totals"] == {key: len(report[key]) for key in ("links", "actors", "open_items", "clusters", "lead_times")}
+    # --list cuts every list (a national graph's report would hold a million links) and keeps the totals
+    cut = runner.invoke(app, [*args, "--format", "json", "--list", "1"])
+    assert cut.exit_code == 0, cut.output
+    short = json.loads(cut.stdout)
+    assert short["totals"] == report["totals"] and short["listed"] == 1
+    for key in ("links", "actors", "open_items", "clusters", "lead_times"):
+        assert short[key] == report[key][:1], key
+    assert short["links"][0]["from_name"] and short["top_actors"] == report["top_actors"]
+    cut_md = runner.invoke(app, [*args, "--list", "1"])
+    assert f"（{len(EXPECTED)} 条，列出前 1 条 / first 1 listed）" in cut_md.stdout
     narrow = runner.invoke(app, [*where, "analyze", "--window-days", "160", "--short-interval-days", "30",
                                  "--operator-window-days", "1200", "--format", "json", "--computed-date", "2024-07-01"])
     assert narrow.exit_code == 0, narrow.output

@@ -101,6 +101,22 @@ def test_windowed_derivation_equals_every_pair(ladybug_store: Store, fixture: st
     ]
 
 
+def test_operators_of_a_single_accident_are_left_out_and_change_no_link(store: Store):
+    """Reading every accident skips operators responsible for no other one (memory at 1M); reading them by
+    key keeps all. The same links follow, same-operator links among them."""
+    load_paths(store, FIXTURE_SETS["shipped"])  # operators of one accident each
+    load_paths(store, FIXTURE_SETS["analytics"])  # enterprises responsible for several
+    every = read_accidents(store)
+    by_key = read_accidents(store, within={a.id for a in every})
+    assert [a.id for a in every] == [a.id for a in by_key]
+    assert sum(map(len, (a.operators for a in every))) < sum(map(len, (a.operators for a in by_key)))
+    shared = {key for a in by_key for key, _ in a.operators}
+    assert {key for a in every for key, _ in a.operators} <= shared
+    links = derive_links(every, default_rules())
+    assert any("same_operator" in link.rules for link in links)
+    assert links == derive_links(by_key, default_rules())
+
+
 def test_audit_rows_are_paged_with_the_total(store: Store):
     load_paths(store, [AUDIT_FIXTURES / n for n in ("base.yaml", "accountability.yaml", "relapse.yaml", "measures.yaml")])
     refresh_recurrences(store)

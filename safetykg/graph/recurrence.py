@@ -88,7 +88,6 @@ class AccidentFacts:
     """What the rules compare, read from the graph."""
 
     id: str
-    name: str
     date: str | None
     day: int | None
     kind: str | None
@@ -98,7 +97,8 @@ class AccidentFacts:
     place: Place | None = None
     prefecture: Place | None = None
     province: Place | None = None
-    # (id, basis text) pairs, sorted by id: a tuple, not a dict (200 bytes less per accident at 1M)
+    # (id, basis text) pairs, sorted by id: a tuple, not a dict (200 bytes less per accident at 1M);
+    # when every accident is read, only operators responsible for another accident too (ENTERPRISES)
     operators: tuple[tuple[str, str], ...] = ()
 
     @property
@@ -365,10 +365,10 @@ def explain(later: AccidentFacts, earlier: AccidentFacts, shared: Shared, days: 
 
 # --- reading the graph -----------------------------------------------------------
 
-ACCIDENTS = (
-    "MATCH (a:Accident) RETURN a.id AS id, a.name AS name, a.date AS date, a.day AS day, a.kind AS kind, "
-    "a.mechanisms AS mechanisms, a.severity AS severity, a.deaths AS deaths ORDER BY id"
-)
+# what the rules compare (no name: deriving never shows one; `analyze` looks up the names it lists)
+FACTS = ("a.id AS id, a.date AS date, a.day AS day, a.kind AS kind, a.mechanisms AS mechanisms, "
+         "a.severity AS severity, a.deaths AS deaths")
+ACCIDENTS = "MATCH (a:Accident) RETURN " + FACTS + " ORDER BY id"
 # Places: the gazetteer (a few thousand units) is read once and each accident's recorded unit walked up
 # in Python — the same units as OCCURRED_IN->(r)-[:PART_OF*0..2]->(u), without one row per accident
 # and ancestor (three million rows at national scale).
@@ -383,10 +383,7 @@ WITHIN = "UNWIND $ids AS wanted MATCH (a:Accident {id: wanted}) "
 # the answer a MATCH gives, on both engines. LadybugDB 0.22 plans a MATCH that follows the lookup as a
 # hash join with the whole pattern, built over every accident's place or operator (0.8-1.3 s at 1M
 # accidents, for no ids as for 14k); an OPTIONAL MATCH extends from the accidents found (0.01-0.3 s).
-ACCIDENTS_WITHIN = WITHIN + (
-    "RETURN a.id AS id, a.name AS name, a.date AS date, a.day AS day, a.kind AS kind, "
-    "a.mechanisms AS mechanisms, a.severity AS severity, a.deaths AS deaths"
-)
+ACCIDENTS_WITHIN = WITHIN + "RETURN " + FACTS
 PLACES_WITHIN = WITHIN + (
     "OPTIONAL MATCH (a)-[:OCCURRED_IN]->(r:Region) WITH a, r WHERE r IS NOT NULL "
     "RETURN a.id AS id, a.day AS day, r.adcode AS place"
@@ -412,13 +409,16 @@ SHARING_OPERATOR = (
     "UNION " + WITHIN + "OPTIONAL MATCH (a)<-[:RESPONSIBLE_FOR]-(p:Person)-[:RESPONSIBLE_FOR]->(b:Accident) "
     "WITH p, b WHERE b IS NOT NULL AND p.role = 'operator' RETURN b.id AS id"
 )
+# Every accident read: only the operators responsible for more than one accident. One responsible for a
+# single accident is never shared, so the same-operator rule cannot fire on it; at 1M accidents most
+# enterprises have one, and their ids and basis texts took ~200 MB beside the page cache.
 ENTERPRISES = (
-    "MATCH (e:Enterprise)-[:RESPONSIBLE_FOR]->(a:Accident) "
-    "RETURN a.id AS accident, e.id AS id, e.name AS name ORDER BY accident, id"
+    "MATCH (e:Enterprise)-[:RESPONSIBLE_FOR]->(a:Accident) WITH e, count(a) AS n WHERE n > 1 "
+    "MATCH (e)-[:RESPONSIBLE_FOR]->(a:Accident) RETURN a.id AS accident, e.id AS id, e.name AS name ORDER BY accident, id"
 )
 OPERATORS = (
-    "MATCH (p:Person)-[:RESPONSIBLE_FOR]->(a:Accident) WHERE p.role = 'operator' "
-    "RETURN a.id AS accident, p.id AS id, p.name AS name ORDER BY accident, id"
+    "MATCH (p:Person)-[:RESPONSIBLE_FOR]->(a:Accident) WHERE p.role = 'operator' WITH p, count(a) AS n WHERE n > 1 "
+    "MATCH (p)-[:RESPONSIBLE_FOR]->(a:Accident) RETURN a.id AS accident, p.id AS id, p.name AS name ORDER BY accident, id"
 )
 
 
@@ -448,7 +448,11 @@ def _up_to_two_levels(adcode: str, parents: dict[str, list[str]]) -> list[str]:
 def read_accidents(
     store: Store, within: set[str] | None = None, regions: Gazetteer | None = None
 ) -> list[AccidentFacts]:
-    """The rules' facts of every accident, or of the accidents `within` (sorted by id either way)."""
+    """The rules' facts of every accident, or of the accidents `within` (sorted by id either way).
+
+    An operator responsible for no other accident is left out of `operators` when every accident is
+    read (see ENTERPRISES): it cannot pair two accidents, so the links are the same.
+    """
     ids = {"ids": sorted(within)} if within is not None else {}
     facts: dict[str, AccidentFacts] = {}
     # Dates, kinds, severities, tag lists and operator names repeat across a million accidents: one
@@ -463,7 +467,7 @@ def read_accidents(
         deaths = int(row["deaths"]) if row["deaths"] is not None else None
         severity = severity_of(row["severity"], deaths)
         facts[row["id"]] = AccidentFacts(
-            id=row["id"], name=row["name"] or row["id"], date=date, day=day,
+            id=row["id"], date=date, day=day,
             kind=seen.setdefault(row["kind"], row["kind"]) or None, mechanisms=seen.setdefault(mechanisms, mechanisms),
             severity=seen.setdefault(severity, severity), deaths=deaths,
         )
@@ -848,20 +852,27 @@ def apply_recurrences(
         report.filled = store.write_in_chunks(
             FILL_EARLIER_IDS.format(limit=store.chunk_limit("e, b")))
     with store.transaction():
-        existing: dict[tuple[str, str], list[Row]] = defaultdict(list)
+        # each stored pair and whether its (first) link equals the derived one: compared as the rows
+        # stream by, not held (at 1M the 915k stored rows took ~1.2 GB)
+        same: dict[tuple[str, str], bool] = {}
+        doubled: set[tuple[str, str]] = set()
         for row in _stored_rows(store, touching):
-            existing[(row["from_key"], row["to_key"])].append(row)
-        stale = [pair for pair in existing if pair not in wanted]
+            pair = (row["from_key"], row["to_key"])
+            if pair in same:
+                doubled.add(pair)
+                continue
+            derived = wanted.get(pair)
+            same[pair] = derived is not None and _content(row) == derived.content()
+        stale = [pair for pair in same if pair not in wanted]
         rewrite: list[Link] = []
         for pair, link in wanted.items():
-            rows = existing.get(pair, [])
-            if len(rows) == 1 and _content(rows[0]) == link.content():
+            if same.get(pair) and pair not in doubled:
                 report.kept += 1
                 continue
-            if len(rows) > 1:  # duplicates from elsewhere: drop them, write one
+            if pair in doubled:  # duplicates from elsewhere: drop them, write one
                 stale.append(pair)
             rewrite.append(link)
-            if rows:
+            if pair in same:
                 report.updated += 1
             else:
                 report.created += 1
