@@ -261,7 +261,10 @@ def register(app: typer.Typer) -> None:
         except typer.Exit:
             raise
         except Exception as exc:
-            err.print(f"[red]分析失败，已回滚 / analysis failed and was rolled back: {exc}[/red]")
+            err.print(f"[red]分析失败 / analysis failed: {exc}[/red]\n"
+                      "未提交的写入已回滚；已提交的分析值保留，重新运行 analyze 即可补全 / what was not committed was "
+                      "rolled back; analytics values written in earlier batches stay, and running analyze again "
+                      "completes them")
             raise typer.Exit(EXIT_RUNTIME) from exc
         report = build_report(links, rules, result, names, computed, applied, written, links_total, listed)
         report["top_actors"] = top_actors(result, top)

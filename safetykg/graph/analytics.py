@@ -586,59 +586,62 @@ def write_analytics(
     v = store.value_expr
 
     def write(query: str, rows: list[tuple[Any, ...]], fields: tuple[str, ...]) -> None:
-        """The changed values are held as tuples and made into parameter maps a batch at a time: a first
-        analysis at 1M changes 1.85M nodes, a map of each is 184 bytes and a tuple 56-64 (~250 MB less)."""
+        """One transaction per batch. A first analysis at 1M changes 1.85M nodes: in one LadybugDB
+        transaction that grew the process by ~1.1 GB (4.7 GB in all). The values are derived, each with
+        its analytics_date: a failure keeps the batches before it, and the next run writes the rest.
+        The changed values are held as tuples and made into parameter maps a batch at a time (184
+        bytes a map, 56-64 a tuple)."""
         for begin in range(0, len(rows), WRITE_BATCH):
             batch = [{**dict(zip(fields, row, strict=True)), "analytics_date": computed, "analytics_day": computed_day}
                      for row in rows[begin:begin + WRITE_BATCH]]
-            store.write(query, {"rows": batch})
+            with store.transaction():
+                store.write(query, {"rows": batch})
 
-    with store.transaction():
-        for label in ACTOR_LABELS:
-            wanted = {actor["id"]: actor for actor in result.actors if actor["label"] == label}
-            changed: list[tuple[Any, ...]] = []
-            for old in store.iter_rows(
-                f"MATCH (n:{label}) RETURN n.id AS id, n.centrality AS centrality, "
-                "n.open_items AS open_items, n.analytics_date AS analytics_date"
-            ):
-                actor = wanted.get(old["id"])
-                if actor is None:
-                    continue
-                unchanged = (
-                    old["analytics_date"] is not None
-                    and _same_float(old["centrality"], actor["centrality"])
-                    and old["open_items"] is not None and int(old["open_items"]) == actor["open_items"]
-                )
-                if unchanged and not force:
-                    continue
-                changed.append((actor["id"], float(actor["centrality"]), actor["open_items"]))
-            del wanted
-            changed.sort(key=lambda r: str(r[0]))
-            write(
-                f"UNWIND $rows AS r MATCH (n:{label} {{id: r.id}}) "
-                f"SET n.centrality = {v('r', 'centrality', 'float')}, n.open_items = {v('r', 'open_items', 'int')}, "
-                f"n.analytics_date = r.analytics_date, n.analytics_day = {v('r', 'analytics_day', 'int')}",
-                changed, ("id", "centrality", "open_items"),
-            )
-            report.actors += len(changed)
-        rows: list[tuple[Any, ...]] = []
-        for stored in store.iter_rows(
-            "MATCH (n:Accident) RETURN n.id AS id, n.cluster_id AS cluster_id, n.analytics_date AS analytics_date"
+    for label in ACTOR_LABELS:
+        wanted = {actor["id"]: actor for actor in result.actors if actor["label"] == label}
+        changed: list[tuple[Any, ...]] = []
+        for old in store.iter_rows(
+            f"MATCH (n:{label}) RETURN n.id AS id, n.centrality AS centrality, "
+            "n.open_items AS open_items, n.analytics_date AS analytics_date"
         ):
-            accident = stored["id"]
-            if accident not in result.accident_cluster:
+            actor = wanted.get(old["id"])
+            if actor is None:
                 continue
-            cluster_id = result.accident_cluster[accident]
-            if not force and stored["analytics_date"] is not None and stored["cluster_id"] == cluster_id:
+            unchanged = (
+                old["analytics_date"] is not None
+                and _same_float(old["centrality"], actor["centrality"])
+                and old["open_items"] is not None and int(old["open_items"]) == actor["open_items"]
+            )
+            if unchanged and not force:
                 continue
-            rows.append((accident, cluster_id))
-        rows.sort(key=lambda r: str(r[0]))
+            changed.append((actor["id"], float(actor["centrality"]), actor["open_items"]))
+        del wanted
+        changed.sort(key=lambda r: str(r[0]))
         write(
-            "UNWIND $rows AS r MATCH (n:Accident {id: r.id}) SET n.cluster_id = r.cluster_id, "
+            f"UNWIND $rows AS r MATCH (n:{label} {{id: r.id}}) "
+            f"SET n.centrality = {v('r', 'centrality', 'float')}, n.open_items = {v('r', 'open_items', 'int')}, "
             f"n.analytics_date = r.analytics_date, n.analytics_day = {v('r', 'analytics_day', 'int')}",
-            rows, ("id", "cluster_id"),
+            changed, ("id", "centrality", "open_items"),
         )
-        report.accidents += len(rows)
+        report.actors += len(changed)
+    rows: list[tuple[Any, ...]] = []
+    for stored in store.iter_rows(
+        "MATCH (n:Accident) RETURN n.id AS id, n.cluster_id AS cluster_id, n.analytics_date AS analytics_date"
+    ):
+        accident = stored["id"]
+        if accident not in result.accident_cluster:
+            continue
+        cluster_id = result.accident_cluster[accident]
+        if not force and stored["analytics_date"] is not None and stored["cluster_id"] == cluster_id:
+            continue
+        rows.append((accident, cluster_id))
+    rows.sort(key=lambda r: str(r[0]))
+    write(
+        "UNWIND $rows AS r MATCH (n:Accident {id: r.id}) SET n.cluster_id = r.cluster_id, "
+        f"n.analytics_date = r.analytics_date, n.analytics_day = {v('r', 'analytics_day', 'int')}",
+        rows, ("id", "cluster_id"),
+    )
+    report.accidents += len(rows)
     return report
 
 
