@@ -117,6 +117,21 @@ def test_operators_of_a_single_accident_are_left_out_and_change_no_link(store: S
     assert links == derive_links(by_key, default_rules())
 
 
+def test_release_memory_leaves_the_store_as_it_was(store: Store):
+    """`analyze` lets go of its derivation's memory between phases: the store answers as before after it,
+    and inside a transaction it does nothing (the transaction goes on and commits)."""
+    load_paths(store, FIXTURE_SETS["audits"])
+    before = store.counts()
+    first = store.run("MATCH (a:Accident) RETURN a.id AS id ORDER BY id LIMIT 1")[0]["id"]
+    store.release_memory()
+    assert store.counts() == before
+    with store.transaction():
+        store.write("MATCH (a:Accident {id: $id}) SET a.note = 'released'", {"id": first})
+        store.release_memory()
+    store.release_memory()
+    assert store.run("MATCH (a:Accident {id: $id}) RETURN a.note AS note", {"id": first}) == [{"note": "released"}]
+
+
 def test_audit_rows_are_paged_with_the_total(store: Store):
     load_paths(store, [AUDIT_FIXTURES / n for n in ("base.yaml", "accountability.yaml", "relapse.yaml", "measures.yaml")])
     refresh_recurrences(store)

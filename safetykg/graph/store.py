@@ -166,6 +166,11 @@ class Store(ABC):
     @abstractmethod
     def server_version(self) -> str: ...
 
+    def release_memory(self) -> None:
+        """Between the phases of a long job (analyze: the links, then the analytics), give back what the
+        first phase left in this process. A server engine holds nothing here."""
+        return None
+
     @contextmanager
     def bulk_writes(self) -> Iterator[None]:
         """Around a bulk phase (a copy, a first derivation with its link batches): an engine that checkpoints
