@@ -344,64 +344,79 @@ def targets(results: dict[str, Any]) -> list[str]:
 
 NOTES = """### Why targets are missed here, and what would close them
 
-- **The runs** (2026-12-04, sixth session; same synthetic files as the fifth, written again by the
-  run). 10k and 100k on every path in one run; 1M LadybugDB alone, with `analyze` and 1k accidents
-  added; 1M neo4j-admin alone. Compare sizes within one run: the same measure moves between runs on
-  this machine (the 1M load took 55 s in this run, 65-84 s in earlier ones, from the same generator).
-  Every audit's answer (page, total and count) is hashed on both engines: see the `same answer` column.
+- **The runs** (2026-12-04, seventh session). 1M LadybugDB alone, with `safetykg analyze` and 1k
+  accidents added; then 10k and 100k on LadybugDB and neo4j-admin in one run. The Neo4j driver runs
+  (10k, 100k) and the 1M neo4j-admin run are the sixth session's, kept beside them: the same
+  generator and seed wrote the same files, and their answers hash the same as this session's (the
+  `same answer` column). Compare sizes within one run: the same measure moves between runs on this
+  machine (the 1M load took 43-48 s in this session's three runs, 55-84 s in earlier sessions).
+  Every audit's answer (page, total and count) is hashed on both engines.
 - **1M on Neo4j** (neo4j-admin import, alone): import 105 s (166k rows/s; 127 s and 184 s in earlier
   sessions), recurrence and enforcement values derived in 287 s (the same 915,389 links; the
   enforcement values in chunks of 100k nodes, so no transaction holds 1.4M updates in the heap), the
   next quarter's 1k accidents added and re-derived in 9.0 s, audits from 6 ms to 20.7 s; JVM peak
   2.5 GB, 7.5 GB on disk. Every digest equals LadybugDB's.
-- **analyze at 1M: 170 s and 3,843 MiB in this run (257 s and 3,838 MiB, 234 s and 3,842 MiB in the
-  two before), both met.** Sampled betweenness walks each breadth-first search a level at a time in
-  numpy (`safetykg/graph/brandes.py`), the same sources and scaling as networkx's sampled estimate.
-  `analyze` runs in a child process, as `safetykg analyze` does, and the peak is that process's. Of
-  the 3.8 GB, 2.8 GB is reached at the end of the analysis (open items, chain graph, recurrence) and
-  the rest while the one write-back transaction of 1.85M nodes grows. What would lower it: the
-  write-back in batches of their own transactions, and the chain graph as arrays instead of networkx
-  objects.
-- **Adding 1k accidents to 1M: 3.9 s in this run** (10.0, 6.5, 4.4 and 4.6 s in earlier runs, on the
-  same code path but for the enforcement values, which it now also clears and re-derives: measured
-  alone, merge 3.3 s with its invalidation ~0.1 s, recurrence 2.0 s, enforcement values 0.5 s). The
-  increment is the next quarter's accidents (2021-01 to 2021-03). Each province rule declares which
-  accidents it can pair (`could_pair`), and re-deriving reads only the new accidents' provinces
-  within 365 days of a new one, for accidents that meet a condition (14k at 1M); what hangs off the
-  accidents found by key is read with `OPTIONAL MATCH` (LadybugDB 0.22 planned a `MATCH` there as a
-  hash join over the whole pattern, 0.8-1.3 s each).
-- **Audits at 1M (embedded): all fourteen ≤ 2 s; the slowest `regulatory-blind-spots` at 1.81 s.**
-  - `repeat-incidents`: 2.05 s -> 0.94 s. LadybugDB had read every property of the earlier accident
-    of all 78,597 pairs by primary key before the page was cut (1.0 s). `RECURRENCE_OF` now also
+- **`safetykg analyze` at 1M: 185 s and 3,089 MiB, both met.** Until this session the benchmark
+  timed the analytics and their write-back alone (170 s, 3,843 MiB), not the command a user runs.
+  The command itself, on the 1M graph, took 4:30, peaked at 11.5 GiB and wrote a 1.1 GB JSON
+  report. That report listed every link, actor, open item, cluster and lead time, with every
+  accident's name. The row is now the command, in a process of its own, report to a file. What
+  changed:
+  - the report lists at most `--list` entries of each list (default 1000; the totals always);
+  - the derivation's memory is let go before the analytics: `Store.release_memory` reopens
+    LadybugDB's database and returns what glibc holds, 2.06 -> 0.94 GB;
+  - stored links are compared as they stream by;
+  - deriving reads no names, and only operators responsible for more than one accident;
+  - the write-back commits each batch of 20k on its own.
+  Run by run: 11.5 GiB -> 3,526 MiB (report and derivation) -> 4,672 MiB on a first analysis, whose
+  write-back changes 1.85M nodes -> 3,989 MiB (batched write-back) -> 3,089 MiB (release between
+  the phases). Of the 3.1 GB, the analytics themselves add 2.2 GB (open items, chain graph, clusters
+  and lead times as Python objects); the page cache's size made no difference to them (3,285 MiB at
+  3 GiB, 3,292 at 1.5 GiB). Sampled betweenness walks each breadth-first search a level at a time in
+  numpy (`safetykg/graph/brandes.py`).
+- **Adding 1k accidents to 1M: 4.2 s in this run** (3.0-4.2 s in this session's three, 3.9-10.0 s
+  in earlier ones). The increment is the next quarter's accidents (2021-01 to 2021-03). Each province
+  rule declares which accidents it can pair (`could_pair`), and re-deriving reads only the new
+  accidents' provinces within 365 days of a new one, for accidents that meet a condition (14k at
+  1M); what hangs off the accidents found by key is read with `OPTIONAL MATCH` (LadybugDB 0.22
+  planned a `MATCH` there as a hash join over the whole pattern, 0.8-1.3 s each).
+- **Audits at 1M (embedded): all fourteen ≤ 2 s; the slowest `regulatory-blind-spots` at 1.29 s in this
+  run (1.81 s in the sixth session's).**
+  - `repeat-incidents`: 0.70 s in this run (2.05 s -> 0.94 s in the sixth session). LadybugDB had
+    read every property of the earlier accident of all 78,597 pairs by primary key before the page was cut (1.0 s). `RECURRENCE_OF` now also
     stores the earlier accident's id (`earlier_id`, derived with the link) and the earlier day is the
     later one's less the link's `days`, so the rows are ordered and paged from the links alone and the
     earlier accident is found again for the page only (rows query 0.9 -> 0.41 s). Its count runs as
     two statements (a count section may repeat `// ---- count`; the runner sums x and y): y over 1M
     accidents and x over 79k links took 0.45 s apart, 0.65 s as one statement, 0.9 s as a UNION ALL.
-  - `cross-province`: 0.88 s (5.8 s two sessions ago). Two values are derived after every load
+  - `cross-province`: 0.59 s in this run (0.88 s in the sixth session, 5.8 s in the fifth). Two values are derived after every load
     (`safetykg/graph/enforcement.py`): `cross_province` on each Penalty and Discipline, and
     `enforcement_assignments` on each Accident. The rows start from the items whose flag is true or
     not derived (null) and check each in full; y sums the counts. Every write clears the values it
     could change, and a value not derived costs time, never an answer.
-  - `regulatory-blind-spots` (1.81 s, 0 rows): the anti-join of 854k enterprises with their
-    supervising departments, once for the rows and once for the count (0.9 s each). Tried: the
+  - `regulatory-blind-spots` (1.29 s in this run, 0 rows): the anti-join of 854k enterprises with their
+    supervising departments, once for the rows and once for the count (0.6-0.9 s each). Tried: the
     enterprises without a supervisor first (0.6 s for the rows), not adopted: within the noise of
     the whole audit.
-- **Native COPY rows/s**: 315k rows/s at 1M in this run (55.1 s; 205-265k rows/s and 65-84 s in
-  earlier runs). Each table is one COPY of all its chunks; LadybugDB copies relationship tables joined
-  on string keys at 150-250k rows/s on this machine, and a direct `COPY … FROM 'file'` is no faster
-  than the typed `LOAD WITH HEADERS` subquery. What would close 500k rows/s: integer surrogate keys
-  for the joins (the string ids kept as properties), Parquet input, more cores.
+- **Native COPY rows/s**: 372k rows/s at 1M in this run (46.6 s; 364-403k in this session's three
+  runs, 205-315k in earlier sessions). Each table is one COPY of all its chunks; LadybugDB copies
+  relationship tables joined on string keys at 150-250k rows/s on this machine, and a direct `COPY …
+  FROM 'file'` is no faster than the typed `LOAD WITH HEADERS` subquery. What would close 500k
+  rows/s: integer surrogate keys for the joins (the string ids kept as properties), Parquet input,
+  more cores.
 - **Recurrence at 1M**: 915k links (639k from the province-and-tag rule, which grows with the square
-  of the tagged accidents per province and year), derived and written in 298 s in this run, with the
-  enforcement values (337-389 s before). LadybugDB's COPY of Accident-to-Accident links into the 1M
-  graph fails with "buffer pool is full" even for 10k links, so above 200k accidents the links go in
-  batches of 1,000 `UNWIND … CREATE`s as they are derived. What would close it: links derived from the
-  bulk files and copied with them.
-- **Memory**: the load alone peaks under 0.9 GB, and `safetykg synthetic --accidents 1000000`
-  (generation, COPY, first derivation) at 1,772 MiB. The audits use a 3 GiB page cache at 1M
-  (`department-scorecard` and `cross-province` need more than 1 GiB for their joins), so the whole
-  run's peak is larger than either.
+  of the tagged accidents per province and year), derived and written in 231 s in this run, with the
+  enforcement values (298 s in the sixth session's run). LadybugDB's COPY of Accident-to-Accident
+  links into the 1M graph fails with "buffer pool is full" even for 10k links, so above 200k
+  accidents the links go in batches of 1,000 `UNWIND … CREATE`s as they are derived. What would
+  close it: links derived from the bulk files and copied with them.
+- **Memory**: the load alone peaks under 0.9 GB; the load and the first derivation, which is what
+  `safetykg synthetic --accidents 1000000` runs after writing the files (20 MiB), at 1,492 MiB in
+  this run (the row "after load and derivation"). This morning `/usr/bin/time` gave the whole
+  command 1,784 MiB; the derivation now reads no names and only the operators that can pair. The
+  audits use a 3 GiB page cache at 1M (`department-scorecard` and `cross-province` need more than
+  1 GiB for their joins), so the whole run's peak is larger than either. The targets' GB are read as
+  10^9 bytes (2 GB = 1,907 MiB, 4 GB = 3,815 MiB).
 - **Wrong answers found on LadybugDB 0.22** at 100k and avoided: a list-property filter followed by
   two extensions dropped rows (`repeat-incidents` 612 instead of 703); see `docs/scale.md`.
 - **Neo4j driver path**: the server is the limit. Loading the 100k files through the driver alone
@@ -411,20 +426,20 @@ NOTES = """### Why targets are missed here, and what would close them
   in a real load: 104.8 -> 98.9 s, within the noise), so not adopted; CREATE for new keys measured
   18-21k rows/s against 17k for MERGE. What would close 50k rows/s: more server cores. On two,
   `neo4j-admin` import is the national path.
-- **Neo4j audits at 1M** are 1.5-20× slower than LadybugDB (see the ratios); seven are within 2× of
-  the 2 s target (≤ 4 s), against five the session before. Four audits' rows are exactly the items their
-  count's x counts; they now say `// total: x` in their header, and the page's total comes from the
-  count instead of a pass of its own (a scan of 1.4M penalties or 1M measures reads ~2 s of properties
-  on Neo4j): `unexecuted-penalties` 6.8 -> 3.8 s, `licence-not-revoked` 4.3 -> 2.1 s,
-  `resumed-before-rectified` 6.6 -> 4.5 s, `rectification-overdue` 10.0 -> 5.6 s. The rest scan
-  1M accidents, 915k links or 1.4M penalties with several properties each: Neo4j Community reads
-  properties a row at a time (slotted runtime, no parallel runtime), where LadybugDB scans a column.
-  `repeat-incidents` measured 15.3-16.4 s against 15.6-15.8 s for the previous query in an A/B on one
-  server (20.7 s in the benchmark's single run). What would close it: Enterprise's parallel runtime,
-  or derived per-item flags as `cross-province` has, audit by audit.
-- **Dashboard first paint at 1M: met in this session's runs** (`bench/first_paint.py` on a 1M graph,
+- **Neo4j audits at 1M** (the sixth session's run, kept) are 1.5-30× slower than LadybugDB (see the
+  ratios); seven are within 2× of the 2 s target (≤ 4 s), against five the session before that. Four
+  audits' rows are exactly the items their count's x counts; they now say `// total: x` in their
+  header, and the page's total comes from the count instead of a pass of its own (a scan of 1.4M
+  penalties or 1M measures reads ~2 s of properties on Neo4j): `unexecuted-penalties` 6.8 -> 3.8 s,
+  `licence-not-revoked` 4.3 -> 2.1 s, `resumed-before-rectified` 6.6 -> 4.5 s, `rectification-overdue`
+  10.0 -> 5.6 s. The rest scan 1M accidents, 915k links or 1.4M penalties with several properties
+  each: Neo4j Community reads properties a row at a time (slotted runtime, no parallel runtime), where
+  LadybugDB scans a column. `repeat-incidents` measured 15.3-16.4 s against 15.6-15.8 s for the
+  previous query in an A/B on one server (20.7 s in the benchmark's single run). What would close it:
+  Enterprise's parallel runtime, or derived per-item flags as `cross-province` has, audit by audit.
+- **Dashboard first paint at 1M: met in the sixth session's runs** (`bench/first_paint.py` on a 1M graph,
   headless Chromium, first visit / second visit; not part of this script's run): overview 2.02 / 1.37
-  and 2.19 / 1.40 s, audit pages 0.93-1.57 s. Before this session's change the same script gave
+  and 2.19 / 1.40 s, audit pages 0.93-1.57 s. Before that session's change the same script gave
   3.16 / 1.28 and 3.89 / 1.63 s (3.47 / 1.51 s the session before). The overview now shows the open
   items before the map and the charts: Streamlit's charts load Vega on a browser's first visit, and
   placed above the open items they held the first paint back (a fresh browser per visit, to the
