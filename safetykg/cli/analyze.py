@@ -106,10 +106,10 @@ def _first(items: list[Any], listed: int) -> list[Any]:
     return items[:listed] if listed else items
 
 
-def _heading(report: dict[str, Any], key: str) -> str:
-    """"（915389 条，列出前 1000 条 / first 1000 listed）" where a list was cut, "（17 条）" where not."""
+def _heading(report: dict[str, Any], key: str, unit: str = "条") -> str:
+    """"915389 条，列出前 1000 条 / first 1000 listed" where a list was cut, "17 条" where not."""
     total, shown = report["totals"][key], len(report[key])
-    return f"{total} 条" + (f"，列出前 {shown} 条 / first {shown} listed" if shown < total else "")
+    return f"{total} {unit}" + (f"，列出前 {shown} {unit} / first {shown} listed" if shown < total else "")
 
 
 def render_markdown(report: dict[str, Any], names: dict[str, str], top: int = 10) -> str:
@@ -150,9 +150,7 @@ def render_markdown(report: dict[str, Any], names: dict[str, str], top: int = 10
             f"删除 deleted {applied['deleted']}，未变 unchanged {applied['kept']}\n"
         )
     clusters = report["clusters"]
-    add(f"## 关联簇 / Clusters（{report['totals']['clusters']} 个" + (
-        f"，列出前 {len(clusters)} 个 / first {len(clusters)} listed" if len(clusters) < report["totals"]["clusters"] else ""
-    ) + "）\n")
+    add(f"## 关联簇 / Clusters（{_heading(report, 'clusters', '个')}）\n")
     if clusters:
         add(to_markdown([
             {"簇 cluster_id": c["id"], "事故 accidents": "、".join(names.get(a, a) for a in c["accidents"]),
