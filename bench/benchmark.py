@@ -399,11 +399,15 @@ NOTES = """### Why targets are missed here, and what would close them
     enterprises without a supervisor first (0.6 s for the rows), not adopted: within the noise of
     the whole audit.
 - **Native COPY rows/s**: 372k rows/s at 1M in this run (46.6 s; 364-403k in this session's three
-  runs, 205-315k in earlier sessions). Each table is one COPY of all its chunks; LadybugDB copies
-  relationship tables joined on string keys at 150-250k rows/s on this machine, and a direct `COPY …
-  FROM 'file'` is no faster than the typed `LOAD WITH HEADERS` subquery. What would close 500k
-  rows/s: integer surrogate keys for the joins (the string ids kept as properties), Parquet input,
-  more cores.
+  runs, 205-315k in earlier sessions). Each table is one COPY of all its chunks. Timed table by table
+  on the 1M files (46-48 s in all, 173% CPU of the two cores): node tables 315-520k rows/s, the large
+  relationship tables 340-420k; no table stands out. What a relationship COPY spends is largely its
+  list column: `source_ids` (provenance, on every relationship) stored null instead of split, the
+  1M `RESPONSIBLE_FOR` rows copied in 1.4 s instead of 2.4 and the 1.38M `AGAINST` in 2.05 s instead
+  of 3.4, while how the list is made (split, a one-item list, a split only where the cell has a `;`)
+  changed nothing (2.32-2.35 s). What would close 500k rows/s: relationship provenance stored
+  without a list column (one string, or a link to the Source), or more cores; a direct `COPY …
+  FROM 'file'` was no faster than the typed `LOAD WITH HEADERS` subquery.
 - **Recurrence at 1M**: 915k links (639k from the province-and-tag rule, which grows with the square
   of the tagged accidents per province and year), derived and written in 231 s in this run, with the
   enforcement values (298 s in the sixth session's run). LadybugDB's COPY of Accident-to-Accident
