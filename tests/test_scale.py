@@ -117,9 +117,11 @@ def test_operators_of_a_single_accident_are_left_out_and_change_no_link(store: S
     assert links == derive_links(by_key, default_rules())
 
 
-def test_release_memory_leaves_the_store_as_it_was(store: Store):
-    """`analyze` lets go of its derivation's memory between phases: the store answers as before after it,
-    and inside a transaction it does nothing (the transaction goes on and commits)."""
+def test_release_memory_leaves_the_store_as_it_was(ladybug_store: Store):
+    """`analyze` lets go of its derivation's memory between phases (LadybugDB reopens its database; a
+    server engine has nothing to release): the store answers as before after it, and inside a
+    transaction it does nothing (the transaction goes on and commits)."""
+    store = ladybug_store
     load_paths(store, FIXTURE_SETS["audits"])
     before = store.counts()
     first = store.run("MATCH (a:Accident) RETURN a.id AS id ORDER BY id LIMIT 1")[0]["id"]

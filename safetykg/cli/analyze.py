@@ -16,6 +16,7 @@ from ..graph.recurrence import (
     DEFAULT_SHORT_INTERVAL_DAYS,
     DEFAULT_WINDOW_DAYS,
     RULE_NAMES,
+    WITHIN,
     ApplyReport,
     Link,
     Rule,
@@ -40,7 +41,7 @@ def _iso(value: str | None, option: str) -> str:
 
 # entries in each of the report's lists unless `--list` says otherwise; their full lengths are in "totals"
 DEFAULT_LISTED = 1000
-NAMES = "UNWIND $ids AS wanted MATCH (a:Accident {id: wanted}) RETURN a.id AS id, a.name AS name"
+NAMES = WITHIN + "RETURN a.id AS id, a.name AS name"  # the accidents found by key, as recurrence reads them
 
 
 def accident_names(store: Store, ids: Iterable[str]) -> dict[str, str]:

@@ -586,16 +586,16 @@ def write_analytics(
     v = store.value_expr
 
     def write(query: str, rows: list[tuple[Any, ...]], fields: tuple[str, ...]) -> None:
-        """One transaction per batch. A first analysis at 1M changes 1.85M nodes: as one LadybugDB
-        transaction, `safetykg analyze` peaked at 4,672 MiB, batched at 3,989. The values are derived,
-        each with its analytics_date: a failure keeps the batches before it, and the next run writes the rest.
+        """Each batch a statement of its own, outside any transaction, so each commits on its own. A first
+        analysis at 1M changes 1.85M nodes: as one LadybugDB transaction, `safetykg analyze` peaked at
+        4,672 MiB, batched at 3,989. The values are derived, each with its analytics_date: a failure
+        keeps the batches before it, and the next run writes the rest.
         The changed values are held as tuples and made into parameter maps a batch at a time (184
         bytes a map, 56-64 a tuple)."""
         for begin in range(0, len(rows), WRITE_BATCH):
-            batch = [{**dict(zip(fields, row, strict=True)), "analytics_date": computed, "analytics_day": computed_day}
+            batch = [dict(zip(fields, row, strict=True), analytics_date=computed, analytics_day=computed_day)
                      for row in rows[begin:begin + WRITE_BATCH]]
-            with store.transaction():
-                store.write(query, {"rows": batch})
+            store.write(query, {"rows": batch})
 
     for label in ACTOR_LABELS:
         wanted = {actor["id"]: actor for actor in result.actors if actor["label"] == label}
