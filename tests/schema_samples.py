@@ -24,6 +24,8 @@ def sample_value(prop: Property, label: str) -> Any:
         return True
     if prop.type == "string_list":
         return ["货车载人", "第二项"]
+    if prop.type == "id_list":
+        return [SOURCE_ID]
     if prop.link and prop.link.to != "Region":
         return f"{prop.link.to.upper()}-1"
     if prop.pattern == "^[0-9]{6}$":

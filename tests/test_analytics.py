@@ -184,7 +184,7 @@ def test_apply_is_idempotent(store: Store):
     assert row == [{
         "rule": "same_prefecture", "days": 171,
         "basis": ["同一地级市:松原市", "同省:吉林省", "事故类别:道路交通", "致因标签:货车载人"],
-        "computed": "2024-06-01", "computed_day": 19875, "sources": [],
+        "computed": "2024-06-01", "computed_day": 19875, "sources": None,
         "note": "规则:same_prefecture+province_mechanism",
     }]
     assert store.counts()["relationships"]["RECURRENCE_OF"] == len(EXPECTED)

@@ -23,7 +23,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from safetykg.graph.schema import load_schema
+from safetykg.graph.schema import id_items, load_schema
 from safetykg.graph.store import Store, StoreConfig, open_store
 from safetykg.loaders.load import load_paths
 
@@ -144,8 +144,8 @@ def secondary_only(store: Store) -> list[str]:
     schema = store.schema
     weak = []
 
-    def only_weak(ids: list[str] | None) -> bool:
-        ids = ids or []
+    def only_weak(value: list[str] | str | None) -> bool:
+        ids = id_items(value)  # a node's sources are a list, a relationship's one string
         return bool(ids) and not any(i.startswith(GAZETTEER_SOURCES) for i in ids) and all(
             reliability.get(i) in WEAK for i in ids)
 

@@ -30,6 +30,8 @@ BAD_RECORDS = {
         "field 'adcode'",
     ),
     "no source": ("{label: Accident, id: ACC-NO-SOURCE, name: 无来源, date: 2020-04-15}", "field 'sources'"),
+    "source id with the id delimiter": (
+        "{label: Accident, id: ACC-SEMI, name: 分号来源, date: 2020-04-15, sources: [S1;S2]}", "field 'sources'"),
 }
 
 
@@ -80,7 +82,7 @@ def test_csv_nodes_and_relationships(store: Store, tmp_path: Path):
         "MATCH (e:Enterprise)-[r:RESPONSIBLE_FOR]->(a:Accident) MATCH (e)-[:IN_REGION]->(g:Region) "
         "RETURN e.name AS e, r.role AS role, r.source_ids AS s, g.name AS g"
     )
-    assert rows == [{"e": "某企业", "role": "事故责任单位", "s": ["S1"], "g": "松原市"}]
+    assert rows == [{"e": "某企业", "role": "事故责任单位", "s": "S1", "g": "松原市"}]
 
 
 def test_relationship_endpoint_not_allowed(store: Store, tmp_path: Path):
@@ -211,3 +213,32 @@ def test_read_only_check_has_no_known_bypass(store: Store, query: str):
 def test_read_only_check_lets_reads_with_keyword_text_through(store: Store):
     rows = store.run("MATCH (n:Source) WHERE n.title CONTAINS 'CREATE' OR n.title = $t RETURN count(n) AS `set`", {"t": "x"})
     assert rows == [{"set": 0}]
+
+
+def test_a_source_id_may_not_hold_the_id_delimiter(store: Store, tmp_path: Path):
+    path = tmp_path / "s.yaml"
+    path.write_text(GOOD.replace("sources:\n", "sources:\n  - {id: S1;S2, title: 两个来源, url: \"http://example.org/b\"}\n", 1),
+                    encoding="utf-8")
+    with pytest.raises(LoadFailed) as failure:
+        load_paths(store, [path])
+    message = "\n".join(str(e) for e in failure.value.errors)
+    assert str(path) in message and "sources #1" in message and "field 'id'" in message
+    assert store.counts()["labels"]["Source"] == 0
+
+
+def test_a_relationship_stated_twice_keeps_both_sources_in_one_string(store: Store, tmp_path: Path):
+    """A relationship's sources are an id_list: one string, ids joined by ';', on both engines."""
+    base = tmp_path / "base.yaml"
+    base.write_text(GOOD.replace("sources:\n", "sources:\n  - {id: S2, title: 第二来源, url: \"http://example.org/b\"}\n", 1)
+                    + "  - {label: Enterprise, id: ENT-1, name: 某企业, sources: [S1]}\n", encoding="utf-8")
+    first, second = tmp_path / "first.yaml", tmp_path / "second.yaml"
+    first.write_text("relationships:\n  - {type: RESPONSIBLE_FOR, from: ENT-1, to: ACC-OK, role: 事故责任单位, sources: [S1]}\n",
+                     encoding="utf-8")
+    second.write_text("relationships:\n  - {type: RESPONSIBLE_FOR, from: ENT-1, to: ACC-OK, sources: [S2, S1]}\n",
+                      encoding="utf-8")
+    load_paths(store, [base, first, second])
+    query = "MATCH (:Enterprise)-[r:RESPONSIBLE_FOR]->(:Accident) RETURN r.role AS role, r.source_ids AS s"
+    assert store.run(query) == [{"role": "事故责任单位", "s": "S1;S2"}]
+    again = load_paths(store, [base, first, second])
+    assert [c.lines() for c in again.changes if not c.empty] == []
+    assert store.run(query) == [{"role": "事故责任单位", "s": "S1;S2"}]

@@ -1,7 +1,7 @@
 from pathlib import Path
 
 from safetykg.graph.ddl import ladybug_ddl, neo4j_ddl
-from safetykg.graph.schema import check_schema, load_schema
+from safetykg.graph.schema import check_schema, load_schema, parse_schema
 from safetykg.graph.schema_docs import render_schema_markdown
 
 REPO = Path(__file__).resolve().parents[1]
@@ -41,3 +41,20 @@ def test_schema_reference_page_is_current():
     """docs/schema.md is generated; regenerate with `safetykg schema-docs` after editing schema.yaml."""
     page = (REPO / "docs" / "schema.md").read_text(encoding="utf-8")
     assert page == render_schema_markdown(load_schema())
+
+
+def test_every_property_type_is_explained_and_id_lists_read_either_way():
+    from safetykg.graph.schema import PROPERTY_TYPES, id_items, joined_ids
+    from safetykg.graph.schema_docs import TYPE_MEANINGS
+
+    assert set(TYPE_MEANINGS) == set(PROPERTY_TYPES)
+    schema = load_schema()
+    assert {rel.properties["source_ids"].type for rel in schema.relationships.values()} == {"id_list"}
+    assert {label.properties["source_ids"].type for label in schema.labels.values()} == {"string_list"}
+    assert joined_ids(["S2", "S1", "S2"]) == "S2;S1" and joined_ids([]) is None
+    assert id_items("S2;S1") == ["S2", "S1"] == id_items(["S2", "S1"])
+    assert id_items(None) == [] == id_items("")
+    misused = parse_schema({"labels": {"Source": {"zh": "来源", "en": "Source", "key": "id", "properties": {
+        "id": {"type": "string", "required": True, "zh": "编号", "en": "id"},
+        "aliases": {"type": "id_list", "zh": "别名", "en": "aliases"}}}}})
+    assert any("aliases: id_list only for source_ids" in p for p in check_schema(misused))

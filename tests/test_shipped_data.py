@@ -30,7 +30,7 @@ def unsourced_facts(store: Store) -> int:
     for rel in store.schema.relationships.values():
         if rel.sourced:
             total += store.run(
-                f"MATCH ()-[r:{rel.name}]->() WHERE r.source_ids IS NULL OR size(r.source_ids) = 0 RETURN count(r) AS c"
+                f"MATCH ()-[r:{rel.name}]->() WHERE r.source_ids IS NULL OR r.source_ids = '' RETURN count(r) AS c"
             )[0]["c"]
     return total
 

@@ -72,3 +72,66 @@ def test_links_without_earlier_id_are_filled_by_the_next_whole_derivation(store:
     assert report.filled >= 2 and report.updated == 0 and report.filled + partial.updated == len(links)
     assert all(row["stored"] == row["earlier"] for row in links)
     assert refresh_recurrences(store).changed is False  # and then nothing more to do
+
+
+def _relationship_rows(store: Store) -> dict[str, list[dict[str, Any]]]:
+    out = {}
+    for rel in store.schema.relationships.values():
+        columns = ", ".join(f"r.{name} AS {name}" for name, _ in rel.stored_columns())
+        out[rel.name] = sorted(
+            store.run(f"MATCH (a)-[r:{rel.name}]->(b) RETURN a.id AS a, b.id AS b, {columns}"), key=repr)
+    return out
+
+
+def _columns(store: Store, table: str) -> list[tuple[str, str]]:
+    return [(str(r["name"]), str(r["type"])) for r in store._execute(f"CALL table_info('{table}') RETURN name, type", {})]  # type: ignore[attr-defined]
+
+
+def test_relationship_sources_stored_as_lists_become_one_string(tmp_path: Path):
+    """Before `id_list`, a relationship's `source_ids` was a STRING[] column between `role` and `note`.
+    Opened for writing, such a graph is retyped in place: values kept (joined by ';'), columns in the
+    declared order (a bulk COPY fills them by position), audits unchanged, a reload changes nothing."""
+    sourced = ["RESPONSIBLE_FOR", "AGAINST", "RECOMMENDS"]
+    second = tmp_path / "second_source.yaml"  # one relationship that cites two sources
+    second.write_text(
+        "sources:\n  - {id: SRC-T2, title: 第二个测试来源, url: \"https://example.org/safetykg/second\"}\n"
+        "relationships:\n  - {type: RESPONSIBLE_FOR, from: ENT-T-A, to: ACC-T-PEN, sources: [SRC-T2]}\n",
+        encoding="utf-8")
+    files = [*FIXTURES, second]
+    graph = StoreConfig(data_dir=tmp_path / "g")
+    with open_store(graph) as today:
+        load_paths(today, files)
+        derive_after_load(today)
+        expected_rows, expected_answers = _relationship_rows(today), _answers(today)
+        expected_columns = {t: _columns(today, t) for t in sourced}
+        assert {"a": "ENT-T-A", "b": "ACC-T-PEN", "role": None, "source_ids": "SRC-T;SRC-T2", "note": None} \
+            in expected_rows["RESPONSIBLE_FOR"]
+        for rel in today.schema.relationships.values():  # as the previous release stored them
+            today.write(f"ALTER TABLE {rel.name} ADD old_sources STRING[]")
+            today.write(f"MATCH ()-[r:{rel.name}]->() WHERE r.source_ids IS NOT NULL "
+                        "SET r.old_sources = string_split(r.source_ids, ';')")
+            today.write(f"ALTER TABLE {rel.name} DROP source_ids")
+            today.write(f"ALTER TABLE {rel.name} RENAME old_sources TO source_ids")
+        assert ("source_ids", "STRING[]") in _columns(today, "RESPONSIBLE_FOR")
+        assert isinstance(today.run("MATCH ()-[r:RESPONSIBLE_FOR]->() RETURN r.source_ids AS s LIMIT 1")[0]["s"], list)
+    with open_store(graph) as upgraded:
+        assert {t: _columns(upgraded, t) for t in sourced} == expected_columns
+        assert _relationship_rows(upgraded) == expected_rows
+        assert _answers(upgraded) == expected_answers
+        again = load_paths(upgraded, files)
+        assert [c.lines() for c in again.changes if not c.empty] == []
+        assert _relationship_rows(upgraded) == expected_rows
+    with open_store(graph) as reopened:  # nothing left to retype
+        assert {t: _columns(reopened, t) for t in sourced} == expected_columns
+
+
+def test_a_retype_no_migration_knows_is_refused():
+    from safetykg.graph.ddl import SchemaMigrationError, ladybug_retyped_columns
+    from safetykg.graph.schema import load_schema
+
+    schema = load_schema()
+    stored = {"RESPONSIBLE_FOR": {"role": "INT64", "source_ids": "STRING", "note": "STRING"}}
+    with pytest.raises(SchemaMigrationError, match=r"RESPONSIBLE_FOR\.role is stored as INT64"):
+        ladybug_retyped_columns(schema, stored)
+    assert ladybug_retyped_columns(schema, {"RESPONSIBLE_FOR": {"role": "STRING", "source_ids": "STRING",
+                                                                  "note": "STRING"}}) == []

@@ -17,7 +17,7 @@ from typing import Any
 import networkx as nx
 
 from ..graph.nxgraph import node_id
-from ..graph.schema import Schema, load_schema
+from ..graph.schema import Schema, id_items, load_schema
 
 Run = Callable[[str, Mapping[str, Any]], list[dict[str, Any]]]
 
@@ -160,8 +160,8 @@ def accountability_chain(run: Run, accident_id: str, schema: Schema | None = Non
                     items[there].links.append(Link(rel, here, direction != "out", rel_props))
         frontier = nxt
     source_ids = sorted(
-        {s for item in items.values() for s in item.props.get("source_ids") or []}
-        | {s for props in edges.values() for s in props.get("source_ids") or []}
+        {s for item in items.values() for s in id_items(item.props.get("source_ids"))}
+        | {s for props in edges.values() for s in id_items(props.get("source_ids"))}
     )
     sources = fetch_sources(run, source_ids, schema)
     return Chain(root, items, [(a, r, b, p) for (a, r, b), p in edges.items()], sources)
@@ -212,6 +212,6 @@ def timeline(chain: Chain, schema: Schema | None = None) -> list[Event]:
             if value:
                 events.append(
                     Event(str(value)[:10], item.label, item.name, item.id, prop.name,
-                          str(status) if status else None, list(item.props.get("source_ids") or []))
+                          str(status) if status else None, id_items(item.props.get("source_ids")))
                 )
     return sorted(events, key=lambda e: (e.date, SECTIONS.index(e.label) if e.label in SECTIONS else 99, e.item))

@@ -14,7 +14,7 @@ from typing import Any
 
 import networkx as nx
 
-from ..graph.schema import Schema, load_schema
+from ..graph.schema import Schema, id_items, load_schema
 
 SEARCHED = ("Accident", "Enterprise", "Person", "Department", "Investigation", "Penalty", "Discipline",
             "CriminalCase", "Measure", "Approval", "Finding", "Review", "Region")
@@ -148,11 +148,11 @@ def timeline(graph: nx.MultiDiGraph, node: str, schema: Schema | None = None) ->
 
 def own_sources(graph: nx.MultiDiGraph, node: str) -> list[str]:
     """Ids of the sources the node's own facts and its own relationships cite (never a neighbour's)."""
-    ids = set(graph.nodes[node].get("source_ids") or [])
+    ids = set(id_items(graph.nodes[node].get("source_ids")))
     for _, _, attrs in graph.out_edges(node, data=True):
-        ids.update(attrs.get("source_ids") or [])
+        ids.update(id_items(attrs.get("source_ids")))
     for _, _, attrs in graph.in_edges(node, data=True):
-        ids.update(attrs.get("source_ids") or [])
+        ids.update(id_items(attrs.get("source_ids")))
     return sorted(ids)
 
 

@@ -24,7 +24,7 @@ from typing import Any
 import networkx as nx
 
 from ..graph.ddl import neo4j_ddl
-from ..graph.schema import Schema, load_schema
+from ..graph.schema import ID_DELIMITER, Schema, id_items, load_schema
 from ..output import neutralise_formula
 from . import network
 
@@ -37,7 +37,7 @@ MIME = {
 LIST_JOIN = ";"
 CYPHER_BATCH = 200
 ADMIN_TYPES = {"string": "string", "date": "string", "int": "long", "float": "double", "bool": "boolean",
-               "string_list": "string[]"}
+               "string_list": "string[]", "id_list": "string"}
 ARRAY_DELIMITERS = (";", "|", "\u001f")
 IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -127,6 +127,8 @@ def _cell(value: Any, kind: str, delimiter: str) -> str:
         return ""
     if kind == "string_list":
         return neutralise_formula(delimiter.join(str(v) for v in value))
+    if kind == "id_list":  # one string on both engines; a graph written before the type may hold a list
+        return neutralise_formula(ID_DELIMITER.join(id_items(value)))
     if kind == "bool":
         return "true" if value else "false"
     if kind in ("int", "float"):

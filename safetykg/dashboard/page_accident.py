@@ -13,7 +13,7 @@ from safetykg.dashboard import chain as chains
 from safetykg.dashboard import data, filterbar, state, ui
 from safetykg.dashboard.entities import missing_marks
 from safetykg.dashboard.i18n import label_name, prop_name, rel_name
-from safetykg.graph.schema import load_schema
+from safetykg.graph.schema import id_items, load_schema
 
 SEARCH = (
     "MATCH (a:Accident) WHERE ($q = '' OR a.name CONTAINS $q OR a.place CONTAINS $q OR a.id CONTAINS $q) "
@@ -60,7 +60,7 @@ def link_text(item: chains.Item, found: chains.Chain, lang: str) -> list[str]:
         arrow = "→" if link.outgoing else "←"
         extra = [f"{prop_name(link.rel, k, lang)}: {ui.md(v)}" for k, v in link.props.items()
                  if k not in ("source_ids", "note") and v not in (None, "", [])]
-        sources = link.props.get("source_ids") or []
+        sources = id_items(link.props.get("source_ids"))
         text = f"{rel_name(link.rel, lang)} {arrow} {label_name(other.label, lang)} **{ui.entity_link(other.id, other.name)}**"
         if extra:
             text += " （" + "；".join(extra) + "）"
@@ -91,7 +91,7 @@ def show_item(item: chains.Item, found: chains.Chain, lang: str) -> None:
     if links:
         st.markdown("\n".join(f"- {line}" for line in links))
     if item.props.get("source_ids"):
-        st.markdown(f"{ui.tr('source_of')}: " + ui.source_links(item.props["source_ids"], found.sources))
+        st.markdown(f"{ui.tr('source_of')}: " + ui.source_links(id_items(item.props["source_ids"]), found.sources))
 
 
 def search_box() -> str | None:
@@ -140,12 +140,12 @@ def by_role(section: list[chains.Item], found: chains.Chain, lang: str) -> list[
 def accident_sources(found: chains.Chain) -> list[str]:
     """Sources this accident's facts cite: its own, its links', its items'; a party's own record may cite
     documents about other accidents, so parties' node sources are left out."""
-    ids = set(found.accident.props.get("source_ids") or [])
+    ids = set(id_items(found.accident.props.get("source_ids")))
     for _, _, _, props in found.edges:
-        ids.update(props.get("source_ids") or [])
+        ids.update(id_items(props.get("source_ids")))
     for item in found.items.values():
         if item.label not in PARTY_LABELS and item.label != "Accident":
-            ids.update(item.props.get("source_ids") or [])
+            ids.update(id_items(item.props.get("source_ids")))
     return sorted(i for i in ids if i in found.sources) + sorted(i for i in ids if i not in found.sources)
 
 
@@ -203,7 +203,7 @@ def render() -> None:
         if accident.props.get(prop):
             st.markdown(f"**{prop_name('Accident', prop, lang)}**: {ui.md(accident.props[prop])}")
     if accident.props.get("source_ids"):
-        st.markdown(f"{ui.tr('source_of')}: " + ui.source_links(accident.props["source_ids"], found.sources))
+        st.markdown(f"{ui.tr('source_of')}: " + ui.source_links(id_items(accident.props["source_ids"]), found.sources))
 
     ui.counts_table(accident.id, lang)
 

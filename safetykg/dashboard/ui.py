@@ -11,7 +11,7 @@ import networkx as nx
 import streamlit as st
 
 from ..graph.errors import NoGraphYet
-from ..graph.schema import load_schema
+from ..graph.schema import id_items, load_schema
 from ..output import md_escape, to_csv, to_json, to_markdown
 from ..queries.vocabulary import load_vocabulary
 from . import data, network, state
@@ -204,9 +204,9 @@ def picture_details(graph: nx.MultiDiGraph, max_sources: int = 30) -> list[str]:
 
     ids: set[str] = set()
     for _, attrs in graph.nodes(data=True):
-        ids.update(attrs.get("source_ids") or [])
+        ids.update(id_items(attrs.get("source_ids")))
     for _, _, attrs in graph.edges(data=True):
-        ids.update(attrs.get("source_ids") or [])
+        ids.update(id_items(attrs.get("source_ids")))
     known = data.sources()
     lines = [tr("made_on", day=dt.date.today().isoformat())]
     titles = []

@@ -26,7 +26,8 @@ from typing import IO, Any
 from .schema import Schema
 
 ARRAY_DELIMITER = ";"
-NEO4J_TYPES = {"string": "", "date": "", "int": ":int", "float": ":double", "bool": ":boolean", "string_list": ":string[]"}
+NEO4J_TYPES = {"string": "", "date": "", "int": ":int", "float": ":double", "bool": ":boolean", "string_list": ":string[]",
+               "id_list": ""}
 DEFAULT_CHUNK_ROWS = 500_000
 
 

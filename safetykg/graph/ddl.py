@@ -13,6 +13,7 @@ LADYBUG_TYPES = {
     "bool": "BOOLEAN",
     "date": "STRING",
     "string_list": "STRING[]",
+    "id_list": "STRING",
 }
 
 
@@ -41,6 +42,49 @@ def ladybug_added_columns(schema: Schema, stored: Mapping[str, set[str]]) -> lis
         for table, columns in declared if table in stored
         for name, kind in columns if name not in stored[table]
     ]
+
+
+# how a column stored with an earlier schema's type becomes its declared type: (stored, declared) -> expression
+RETYPE = {("STRING[]", "STRING"): "list_to_string(';', {value})"}  # a relationship's sources became an id_list
+STORED_TYPE_NAMES = {"BOOL": "BOOLEAN"}  # table_info's spelling -> the DDL's
+
+
+class SchemaMigrationError(ValueError):
+    """A stored column whose type the schema changed in a way no migration here knows."""
+
+
+def ladybug_retyped_columns(schema: Schema, stored: Mapping[str, Mapping[str, str]]) -> list[str]:
+    """Statements that give a graph built by an earlier schema each declared column type, keeping the
+    values: `stored` is each table's column name -> type. From a table's first retyped column on, every
+    declared column is copied into a new one, dropped and renamed, so the columns keep their declared
+    order (COPY fills them by position)."""
+    statements: list[str] = []
+    tables = [(label.name, f"(x:{label.name})", label.stored_columns()) for label in schema.labels.values()]
+    tables += [(rel.name, f"()-[x:{rel.name}]->()", rel.stored_columns()) for rel in schema.relationships.values()]
+    for table, pattern, columns in tables:
+        have = {name: STORED_TYPE_NAMES.get(kind, kind) for name, kind in (stored.get(table) or {}).items()}
+        present = [(name, LADYBUG_TYPES[kind]) for name, kind in columns if name in have]
+        changed = [i for i, (name, wanted) in enumerate(present) if have[name] != wanted]
+        if not changed:
+            continue
+        moved = present[changed[0]:]
+        sets = []
+        for name, wanted in moved:
+            found = have[name]
+            if found == wanted:
+                expression = f"x.{name}"
+            elif (found, wanted) in RETYPE:
+                expression = RETYPE[(found, wanted)].format(value=f"x.{name}")
+            else:
+                raise SchemaMigrationError(f"{table}.{name} is stored as {found}; the schema declares {wanted}, "
+                                           "and no migration between them is known")
+            statements.append(f"ALTER TABLE {table} ADD {name}__retyped {wanted}")
+            sets.append(f"x.{name}__retyped = {expression}")
+        statements.append(f"MATCH {pattern} SET {', '.join(sets)}")
+        for name, _ in moved:
+            statements.append(f"ALTER TABLE {table} DROP {name}")
+            statements.append(f"ALTER TABLE {table} RENAME {name}__retyped TO {name}")
+    return statements
 
 
 def neo4j_ddl(schema: Schema) -> list[str]:

@@ -20,7 +20,7 @@ from typing import Any
 import ladybug
 
 from .bulkfiles import ARRAY_DELIMITER, BulkFile, BulkFiles
-from .ddl import LADYBUG_TYPES, ladybug_added_columns, ladybug_ddl
+from .ddl import LADYBUG_TYPES, ladybug_added_columns, ladybug_ddl, ladybug_retyped_columns
 from .errors import NoGraphYet, PartialBulkLoad, StoreConfigError, StoreLocked
 from .recovery import open_database
 from .schema import Label, Schema
@@ -120,9 +120,15 @@ class LadybugStore(Store):
     def ensure_schema(self) -> None:
         for statement in ladybug_ddl(self.schema):
             self._conn.execute(statement)
-        stored = {table: {str(row["name"]) for row in self._execute(f"CALL table_info('{table}') RETURN name", {})}
+        stored = {table: {str(row["name"]): str(row["type"])
+                          for row in self._execute(f"CALL table_info('{table}') RETURN name, type", {})}
                   for table in (*self.schema.labels, *self.schema.relationships)}
-        for statement in ladybug_added_columns(self.schema, stored):
+        retyped = ladybug_retyped_columns(self.schema, stored)
+        if retyped:
+            with self.transaction():  # all tables retyped, or none
+                for statement in retyped:
+                    self._conn.execute(statement)
+        for statement in ladybug_added_columns(self.schema, {t: set(columns) for t, columns in stored.items()}):
             self._conn.execute(statement)
 
     def _execute(self, query: str, params: Mapping[str, Any]) -> list[Row]:
@@ -137,7 +143,7 @@ class LadybugStore(Store):
 
     def value_expr(self, var: str, column: str, kind: str) -> str:
         """Ladybug types an all-null batch column as STRING, so non-string columns are cast."""
-        if kind in ("string", "date"):
+        if kind in ("string", "date", "id_list"):
             return f"{var}.{column}"
         return f"CAST({var}.{column} AS {LADYBUG_TYPES[kind]})"
 

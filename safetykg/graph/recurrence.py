@@ -727,7 +727,7 @@ def _link_row(link: Link, computed: str, computed_day: int) -> dict[str, Any]:
         "explanation": link.explanation,
         "computed_date": computed,
         "computed_day": computed_day,
-        "source_ids": [],
+        "source_ids": None,  # derived by the declared rules, from no source
         "note": link.note,
     }
 

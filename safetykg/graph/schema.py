@@ -8,6 +8,7 @@ the shape is written down.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -18,7 +19,8 @@ import yaml
 SCHEMA_PATH = Path(__file__).with_name("schema.yaml")
 OTHER_COLOUR = "#AAAAAA"
 _COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
-PROPERTY_TYPES = ("string", "int", "float", "bool", "date", "string_list")
+PROPERTY_TYPES = ("string", "int", "float", "bool", "date", "string_list", "id_list")
+ID_DELIMITER = ";"  # between the ids of an `id_list` value, as in the bulk files' lists
 IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -236,6 +238,7 @@ def _property(name: str, spec: dict[str, Any]) -> Property:
 def parse_schema(document: dict[str, Any]) -> Schema:
     common_specs = document.get("common_properties") or {}
     assert isinstance(common_specs, dict)
+    rel_common_specs = {**common_specs, **(document.get("relationship_common_properties") or {})}
     labels: dict[str, Label] = {}
     for name, spec in (document.get("labels") or {}).items():
         props = _with_common(spec.get("properties"), common_specs)
@@ -255,7 +258,7 @@ def parse_schema(document: dict[str, Any]) -> Schema:
         )
     rels: dict[str, RelType] = {}
     for name, spec in (document.get("relationships") or {}).items():
-        props = _with_common(spec.get("properties"), common_specs)
+        props = _with_common(spec.get("properties"), rel_common_specs)
         rels[name] = RelType(
             name=name,
             zh=spec["zh"],
@@ -395,7 +398,26 @@ def _check_property(where: str, prop: Property) -> list[str]:
         problems.append(f"{where}: needs zh and en names")
     if prop.enum and prop.type != "string":
         problems.append(f"{where}: enum only on strings")
+    if prop.type == "id_list" and prop.name != "source_ids":
+        problems.append(f"{where}: id_list only for source_ids (the loader fills it from a record's `sources`)")
     return problems
+
+
+def id_items(value: Any) -> list[str]:
+    """The ids of a provenance value as a list, whichever way it is stored: a node's `source_ids` is a
+    list, a relationship's an `id_list` (one string, ids joined by `;`; graphs written before that
+    type hold lists on relationships too)."""
+    if value is None or value == "":
+        return []
+    if isinstance(value, str):
+        return [item for item in value.split(ID_DELIMITER) if item]
+    return [str(item) for item in value]
+
+
+def joined_ids(ids: Iterable[str]) -> str | None:
+    """An `id_list` value: the ids, each once, in order, joined by `;` (None when there are none)."""
+    unique = list(dict.fromkeys(ids))
+    return ID_DELIMITER.join(unique) if unique else None
 
 
 def _with_common(specs: dict[str, Any] | None, common_specs: dict[str, Any]) -> dict[str, Property]:

@@ -25,11 +25,25 @@ def _constraints(prop: Property) -> str:
     return "; ".join(parts)
 
 
+TYPE_MEANINGS = {
+    "string": "text",
+    "int": "integer",
+    "float": "decimal",
+    "bool": "true/false",
+    "date": "ISO date `YYYY-MM-DD`, stored beside an integer day ordinal (`day`, `<stem>_day`)",
+    "string_list": "a list of texts",
+    "id_list": "a list of ids stored as one string, joined by `;` (a relationship's sources; read with "
+               "`safetykg.graph.schema.id_items`)",
+}
+
+
 def render_schema_markdown(schema: Schema) -> str:
     out = [
         "# 模式参考 / Schema reference",
         "",
         "_Generated from `safetykg/graph/schema.yaml` by `safetykg schema-docs`; do not edit by hand._",
+        "",
+        "Property types: " + "; ".join(f"`{name}` {meaning}" for name, meaning in TYPE_MEANINGS.items()) + ".",
         "",
         "## 节点 / Node labels",
         "",
@@ -46,7 +60,7 @@ def render_schema_markdown(schema: Schema) -> str:
     out += ["## 关系 / Relationship types", "", "| 类型 type | 中文 | English | 端点 ends | 属性 properties |", "|---|---|---|---|---|"]
     for rel in schema.relationships.values():
         ends = ", ".join(f"{a}→{b}" for a, b in rel.ends)
-        props = ", ".join(f"`{p}`" for p in rel.properties)
+        props = ", ".join(f"`{p.name}` ({p.type})" for p in rel.properties.values())
         out.append(f"| `{rel.name}` | {rel.zh} | {rel.en} | {ends} | {props} |")
     out += ["", "## Neo4j constraints and indexes", "", "```cypher"]
     out += [s + ";" for s in neo4j_ddl(schema)]

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..graph.schema import Label, Schema
+from ..graph.schema import Label, Schema, id_items, joined_ids
 from ..graph.store import Store
 from .validate import Batch
 
@@ -128,8 +128,11 @@ def plan_changes(store: Store, batch: Batch, replace: bool = False, blank: Itera
         columns = [c for c, _ in rel.stored_columns()]
         blanked = _blank_columns(rel_name, ((p.name, p.day_name) for p in rel.properties.values()), blank_set)
         stored_rels = _stored_relationships(store, rel_name, schema.labels[start], schema.labels[end], list(rel_rows), columns)
+        id_columns = [c for c, kind in rel.stored_columns() if kind == "id_list"]
         for pair, row in rel_rows.items():
             old = stored_rels.get(pair)
+            if old is not None:  # a graph written before id_list may hold a list
+                old.update({column: joined_ids(id_items(old.get(column))) for column in id_columns})
             change = RecordChange("relationship", rel_name, f"{pair[0]}->{pair[1]}", new=old is None)
             if old is None:
                 change.added = {c: row[c] for c in columns if row.get(c) not in (None, [])}

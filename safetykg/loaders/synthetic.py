@@ -141,7 +141,7 @@ class _Emitter:
         self.sink.node(label, values)
 
     def rel(self, rtype: str, start: str, end: str, a: str, b: str, **values: Any) -> None:
-        values["source_ids"] = [SOURCE_ID] if self.schema.relationships[rtype].sourced else []
+        values["source_ids"] = SOURCE_ID if self.schema.relationships[rtype].sourced else None  # an id_list
         self.sink.rel(rtype, start, end, a, b, values)
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..graph.schema import Property, RelType, Schema
+from ..graph.schema import ID_DELIMITER, Property, RelType, Schema, id_items, joined_ids
 from .records import RawRecord
 
 EPOCH = dt.date(1970, 1, 1)
@@ -213,6 +213,10 @@ def _sources_of(record: RawRecord, check: _RecordCheck, required: bool) -> list[
         return []
     if not isinstance(raw, list) or not all(isinstance(s, str) for s in raw):
         check.fail("sources", "expected a list of Source ids")
+        return []
+    if any(ID_DELIMITER in s for s in raw):
+        # a relationship stores its sources as one string, ids joined by ';' (schema type id_list)
+        check.fail("sources", f"a Source id may not contain {ID_DELIMITER!r}")
         return []
     return list(dict.fromkeys(raw))
 
@@ -411,11 +415,11 @@ class Validator:
         bucket = batch.relationships[(rel.name, start_label, end_label)]
         existing = bucket.get((start, end))
         if existing is None:
-            bucket[(start, end)] = {"from_key": start, "to_key": end, **columns, "source_ids": list(dict.fromkeys(sources))}
+            bucket[(start, end)] = {"from_key": start, "to_key": end, **columns, "source_ids": joined_ids(sources)}
             return
         # the same link stated twice (e.g. by two files): keep every value given and every source cited
         existing.update({c: v for c, v in columns.items() if v is not None and c != "source_ids"})
-        existing["source_ids"] = list(dict.fromkeys([*existing["source_ids"], *sources]))
+        existing["source_ids"] = joined_ids([*id_items(existing["source_ids"]), *sources])
 
 class _Resolver:
     """Finds the label of an id: in this input first, then (once per id) in the stored graph."""
