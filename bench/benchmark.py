@@ -344,19 +344,21 @@ def targets(results: dict[str, Any]) -> list[str]:
 
 NOTES = """### Why targets are missed here, and what would close them
 
-- **The runs** (2026-12-04, seventh session). 1M LadybugDB alone, with `safetykg analyze` and 1k
-  accidents added; then 10k and 100k on LadybugDB and neo4j-admin in one run. The Neo4j driver runs
-  (10k, 100k) and the 1M neo4j-admin run are the sixth session's, kept beside them: the same
-  generator and seed wrote the same files, and their answers hash the same as this session's (the
-  `same answer` column). Compare sizes within one run: the same measure moves between runs on this
-  machine (the 1M load took 43-48 s in this session's three runs, 55-84 s in earlier sessions).
-  Every audit's answer (page, total and count) is hashed on both engines.
-- **1M on Neo4j** (neo4j-admin import, alone): import 105 s (166k rows/s; 127 s and 184 s in earlier
-  sessions), recurrence and enforcement values derived in 287 s (the same 915,389 links; the
-  enforcement values in chunks of 100k nodes, so no transaction holds 1.4M updates in the heap), the
-  next quarter's 1k accidents added and re-derived in 9.0 s, audits from 6 ms to 20.7 s; JVM peak
-  2.5 GB, 7.5 GB on disk. Every digest equals LadybugDB's.
-- **`safetykg analyze` at 1M: 185 s and 3,089 MiB, both met.** Until this session the benchmark
+- **The run** (2026-12-04, eighth session): the three sizes on every path, one command, 42 minutes.
+  It began with the load average at 2.7 from a test run that had just ended, which shows most in
+  the first thing it timed: the 10k neo4j-admin import took 44.6 s (6.9 s in the seventh session's
+  run). The same measure moves between runs on this machine (the 1M load took 43-48 s in the
+  seventh session's three runs with the earlier schema, 55-84 s before that), so compare sizes
+  within one run. Every audit's answer (page, total and count) is hashed on each path, and every
+  digest at each size equals LadybugDB's (the `same answer` column).
+- **1M on Neo4j** (neo4j-admin import): import 99.7 s (174k rows/s; 105-184 s in earlier sessions),
+  recurrence and enforcement values derived in 205 s (the same 915,389 links; the enforcement values
+  in chunks of 100k nodes, so no transaction holds 1.4M updates in the heap), `safetykg analyze` in
+  571 s at 2,806 MiB (the first measure of it on Neo4j at 1M; the target is the embedded engine's),
+  the next quarter's 1k accidents added and re-derived in 8.5 s, audits from 4 ms to 15.5 s; JVM
+  peak 2.8 GB, 4.6 GB on disk (7.5 GB with relationship sources as lists).
+- **`safetykg analyze` at 1M: 196 s and 3,082 MiB in this run (185 s and 3,089 MiB in the seventh
+  session's), both met.** Until the seventh session the benchmark
   timed the analytics and their write-back alone (170 s, 3,843 MiB), not the command a user runs.
   The command itself, on the 1M graph, took 4:30, peaked at 11.5 GiB and wrote a 1.1 GB JSON
   report. That report listed every link, actor, open item, cluster and lead time, with every
@@ -374,76 +376,87 @@ NOTES = """### Why targets are missed here, and what would close them
   and lead times as Python objects); the page cache's size made no difference to them (3,285 MiB at
   3 GiB, 3,292 at 1.5 GiB). Sampled betweenness walks each breadth-first search a level at a time in
   numpy (`safetykg/graph/brandes.py`).
-- **Adding 1k accidents to 1M: 4.2 s in this run** (3.0-4.2 s in this session's three, 3.9-10.0 s
-  in earlier ones). The increment is the next quarter's accidents (2021-01 to 2021-03). Each province
+- **Adding 1k accidents to 1M: 3.1 s in this run** (3.0-4.2 s in the seventh session's three runs,
+  3.9-10.0 s in earlier ones). The increment is the next quarter's accidents (2021-01 to 2021-03). Each province
   rule declares which accidents it can pair (`could_pair`), and re-deriving reads only the new
   accidents' provinces within 365 days of a new one, for accidents that meet a condition (14k at
   1M); what hangs off the accidents found by key is read with `OPTIONAL MATCH` (LadybugDB 0.22
   planned a `MATCH` there as a hash join over the whole pattern, 0.8-1.3 s each).
-- **Audits at 1M (embedded): all fourteen ≤ 2 s; the slowest `regulatory-blind-spots` at 1.29 s in this
-  run (1.81 s in the sixth session's).**
-  - `repeat-incidents`: 0.70 s in this run (2.05 s -> 0.94 s in the sixth session). LadybugDB had
+- **Audits at 1M (embedded): all fourteen ≤ 2 s; the slowest `regulatory-blind-spots` at 1.42 s in this
+  run (1.29 s in the seventh session's, 1.81 s in the sixth's).**
+  - `repeat-incidents`: 0.74 s in this run (2.05 s -> 0.94 s in the sixth session). LadybugDB had
     read every property of the earlier accident of all 78,597 pairs by primary key before the page was cut (1.0 s). `RECURRENCE_OF` now also
     stores the earlier accident's id (`earlier_id`, derived with the link) and the earlier day is the
     later one's less the link's `days`, so the rows are ordered and paged from the links alone and the
     earlier accident is found again for the page only (rows query 0.9 -> 0.41 s). Its count runs as
     two statements (a count section may repeat `// ---- count`; the runner sums x and y): y over 1M
     accidents and x over 79k links took 0.45 s apart, 0.65 s as one statement, 0.9 s as a UNION ALL.
-  - `cross-province`: 0.59 s in this run (0.88 s in the sixth session, 5.8 s in the fifth). Two values are derived after every load
+  - `cross-province`: 0.63 s in this run (0.88 s in the sixth session, 5.8 s in the fifth). Two values are derived after every load
     (`safetykg/graph/enforcement.py`): `cross_province` on each Penalty and Discipline, and
     `enforcement_assignments` on each Accident. The rows start from the items whose flag is true or
     not derived (null) and check each in full; y sums the counts. Every write clears the values it
     could change, and a value not derived costs time, never an answer.
-  - `regulatory-blind-spots` (1.29 s in this run, 0 rows): the anti-join of 854k enterprises with their
+  - `regulatory-blind-spots` (1.42 s in this run, 0 rows): the anti-join of 854k enterprises with their
     supervising departments, once for the rows and once for the count (0.6-0.9 s each). Tried: the
     enterprises without a supervisor first (0.6 s for the rows), not adopted: within the noise of
     the whole audit.
-- **Native COPY rows/s**: 372k rows/s at 1M in this run (46.6 s; 364-403k in this session's three
-  runs, 205-315k in earlier sessions). Each table is one COPY of all its chunks. Timed table by table
-  on the 1M files (46-48 s in all, 173% CPU of the two cores): node tables 315-520k rows/s, the large
-  relationship tables 340-420k; no table stands out. What a relationship COPY spends is largely its
-  list column: `source_ids` (provenance, on every relationship) stored null instead of split, the
-  1M `RESPONSIBLE_FOR` rows copied in 1.4 s instead of 2.4 and the 1.38M `AGAINST` in 2.05 s instead
-  of 3.4, while how the list is made (split, a one-item list, a split only where the cell has a `;`)
-  changed nothing (2.32-2.35 s). What would close 500k rows/s: relationship provenance stored
-  without a list column (one string, or a link to the Source), or more cores; a direct `COPY …
-  FROM 'file'` was no faster than the typed `LOAD WITH HEADERS` subquery.
+- **Native COPY: 561k rows/s at 1M in this run, met** (30.9 s; 339k at 100k, where fixed costs
+  weigh more). The seventh session's runs gave 364-403k (46.6 s) and timed the 1M load table by
+  table (46-48 s in all, 173% CPU of the two cores): node tables at 315-520k rows/s, the large
+  relationship tables at 340-420k, no table standing out, but each relationship table spending
+  about 40% of its copy on its list column. `source_ids`, the provenance on every relationship,
+  left null, the 1M `RESPONSIBLE_FOR` rows copied in 1.4 s instead of 2.4, and how the list was made
+  (split, a one-item list, a split only where the cell has a `;`) changed nothing. A relationship's
+  sources are now one string, the ids joined by `;` (schema type `id_list`, read with
+  `schema.id_items`; an embedded graph of an earlier release is retyped when first opened for
+  writing): the same files then copied in 32.2 s table by table, the relationship tables at
+  630-780k rows/s. The CSV cells are the same bytes; only the header's type changed. Measured and
+  not adopted: the files as Parquet copied in 41 s with lists and 25 s with strings; one CSV
+  directory feeds both engines (`neo4j-admin` reads Parquet only as a public beta, from 5.25).
+  Each table is one COPY of all its chunks; a direct `COPY … FROM 'file'` was no faster than the
+  typed `LOAD WITH HEADERS` subquery.
 - **Recurrence at 1M**: 915k links (639k from the province-and-tag rule, which grows with the square
   of the tagged accidents per province and year), derived and written in 231 s in this run, with the
   enforcement values (298 s in the sixth session's run). LadybugDB's COPY of Accident-to-Accident
   links into the 1M graph fails with "buffer pool is full" even for 10k links, so above 200k
   accidents the links go in batches of 1,000 `UNWIND … CREATE`s as they are derived. What would
   close it: links derived from the bulk files and copied with them.
-- **Memory**: the load alone peaks under 0.9 GB; the load and the first derivation, which is what
-  `safetykg synthetic --accidents 1000000` runs after writing the files (20 MiB), at 1,492 MiB in
-  this run (the row "after load and derivation"). `/usr/bin/time` gave the whole command 1,784 MiB
-  before this session's changes and 1,506 MiB after them: the derivation now reads no names and only
-  the operators that can pair (the records of 1M accidents: 483 -> 176 MiB). The
+- **Memory**: the load alone peaks at 752 MiB in this run; the load and the first derivation, which
+  is what `safetykg synthetic --accidents 1000000` runs after writing the files (20 MiB), at
+  1,492 MiB (the row "after load and derivation"). `/usr/bin/time` gave the whole command 1,784 MiB
+  before the seventh session's changes and 1,506 MiB after them (the derivation reads no names and
+  only the operators that can pair: the records of 1M accidents, 483 -> 176 MiB), and 1,503 MiB in
+  the eighth session (5:45 wall clock; its COPY 30.5 s, 569k rows/s). The
   audits use a 3 GiB page cache at 1M (`department-scorecard` and `cross-province` need more than
   1 GiB for their joins), so the whole run's peak is larger than either. The targets' GB are read as
   10^9 bytes (2 GB = 1,907 MiB, 4 GB = 3,815 MiB).
 - **Wrong answers found on LadybugDB 0.22** at 100k and avoided: a list-property filter followed by
   two extensions dropped rows (`repeat-incidents` 612 instead of 703); see `docs/scale.md`.
-- **Neo4j driver path**: the server is the limit. Loading the 100k files through the driver alone
-  (5,000 rows a batch): 99-105 s, 16.6-17.6k rows/s, the client using 19 s of CPU and the server 131-138 s
-  on 2 cores; steady rates per file 8k (Accident, 30 columns) to 26k rows/s. Tried: one map `SET n += r`
-  instead of a SET per column (7k -> 17k rows/s on Accident alone into an emptied label, but no change
-  in a real load: 104.8 -> 98.9 s, within the noise), so not adopted; CREATE for new keys measured
-  18-21k rows/s against 17k for MERGE. What would close 50k rows/s: more server cores. On two,
-  `neo4j-admin` import is the national path.
-- **Neo4j audits at 1M** (the sixth session's run, kept) are 1.5-30× slower than LadybugDB (see the
-  ratios); seven are within 2× of the 2 s target (≤ 4 s), against five the session before that. Four
-  audits' rows are exactly the items their count's x counts; they now say `// total: x` in their
+- **Neo4j driver path: 20.1k rows/s at 100k in this run** (86.7 s; 16.1k in the sixth session's
+  run, 16.6-17.6k alone): relationship sources written as one string instead of a list. The server
+  is the limit: loading the 100k files through the driver alone (5,000 rows a batch) took 99-105 s
+  before, the client using 19 s of CPU and the server 131-138 s on 2 cores; steady rates per file 8k
+  (Accident, 30 columns) to 26k rows/s. Tried: one map `SET n += r` instead of a SET per column (7k
+  -> 17k rows/s on Accident alone into an emptied label, but no change in a real load: 104.8 -> 98.9
+  s, within the noise), so not adopted; CREATE for new keys measured 18-21k rows/s against 17k for
+  MERGE. What would close 50k rows/s: more server cores. On two, `neo4j-admin` import is the
+  national path.
+- **Neo4j audits at 1M**: eleven are 1.9-23× slower than LadybugDB's and three faster (see the
+  ratios); eight are within 2×
+  of the 2 s target (≤ 4 s) in this run, against seven in the sixth session's and five before.
+  `resumed-before-rectified` (2.3 s) came under 4 s and `unexecuted-penalties` stays at 3.1 s.
+  Four audits' rows are exactly the items their count's x counts; they say `// total: x` in their
   header, and the page's total comes from the count instead of a pass of its own (a scan of 1.4M
-  penalties or 1M measures reads ~2 s of properties on Neo4j): `unexecuted-penalties` 6.8 -> 3.8 s,
-  `licence-not-revoked` 4.3 -> 2.1 s, `resumed-before-rectified` 6.6 -> 4.5 s, `rectification-overdue`
-  10.0 -> 5.6 s. The rest scan 1M accidents, 915k links or 1.4M penalties with several properties
-  each: Neo4j Community reads properties a row at a time (slotted runtime, no parallel runtime), where
-  LadybugDB scans a column. `repeat-incidents` measured 15.3-16.4 s against 15.6-15.8 s for the
-  previous query in an A/B on one server (20.7 s in the benchmark's single run). What would close it:
-  Enterprise's parallel runtime, or derived per-item flags as `cross-province` has, audit by audit.
-- **Dashboard first paint at 1M: met in the sixth session's runs** (`bench/first_paint.py` on a 1M graph,
-  headless Chromium, first visit / second visit; not part of this script's run): overview 2.02 / 1.37
+  penalties or 1M measures reads ~2 s of properties on Neo4j). The six that miss (4.6-15.5 s) scan
+  1M accidents, 915k links or 1.4M penalties with several properties each: Neo4j Community reads
+  properties a row at a time (slotted runtime, no parallel runtime), where LadybugDB scans a column.
+  `repeat-incidents` measured 15.3-16.4 s against 15.6-15.8 s for the previous query in an A/B on
+  one server (15.5 s in this run). What would close it: Enterprise's parallel runtime, or derived
+  per-item flags as `cross-province` has, audit by audit.
+- **Dashboard first paint at 1M: met** (`bench/first_paint.py` on the 1M graph that `safetykg
+  synthetic --accidents 1000000` built, headless Chromium, first visit / second visit; not part of
+  this script's run): overview 1.93 / 1.35 s, audit pages 1.28-1.36 s, the server's preparation
+  done 9.8 s after it answered (eighth session). The sixth session's runs gave overview 2.02 / 1.37
   and 2.19 / 1.40 s, audit pages 0.93-1.57 s. Before that session's change the same script gave
   3.16 / 1.28 and 3.89 / 1.63 s (3.47 / 1.51 s the session before). The overview now shows the open
   items before the map and the charts: Streamlit's charts load Vega on a browser's first visit, and

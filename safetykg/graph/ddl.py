@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from .schema import Schema
+from .schema import ID_DELIMITER, Schema
 
 LADYBUG_TYPES = {
     "string": "STRING",
@@ -45,7 +45,7 @@ def ladybug_added_columns(schema: Schema, stored: Mapping[str, set[str]]) -> lis
 
 
 # how a column stored with an earlier schema's type becomes its declared type: (stored, declared) -> expression
-RETYPE = {("STRING[]", "STRING"): "list_to_string(';', {value})"}  # a relationship's sources became an id_list
+RETYPE = {("STRING[]", "STRING"): f"list_to_string('{ID_DELIMITER}', {{value}})"}  # sources on a relationship became an id_list
 STORED_TYPE_NAMES = {"BOOL": "BOOLEAN"}  # table_info's spelling -> the DDL's
 
 
