@@ -197,6 +197,32 @@ def test_bulk_files_are_written_once_and_checked(tmp_path: Path):
         BulkFiles.read(tmp_path)
 
 
+def test_bulk_files_of_an_earlier_release_are_refused_naming_the_column(tmp_path: Path):
+    """Files written when a relationship's sources were a list (`source_ids:string[]`) would copy the
+    ids as one text with a different header type; the check says which column and what to do."""
+    import json
+
+    from safetykg.graph.schema import load_schema
+
+    schema = load_schema()
+    root = tmp_path / "files"
+    writer = BulkWriter(schema, root)
+    writer.node("Source", {"id": "S", "title": "t"})
+    writer.node("Accident", {"id": "A", "name": "a", "source_ids": ["S"]})
+    writer.node("Enterprise", {"id": "E", "name": "e", "source_ids": ["S"]})
+    writer.rel("RESPONSIBLE_FOR", "Enterprise", "Accident", "E", "A", {"source_ids": "S"})
+    writer.close()
+    BulkFiles.read(root).check(schema)
+    manifest = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
+    for entry in manifest["rels"]:
+        entry["columns"] = [[name, "string_list" if name == "source_ids" else kind] for name, kind in entry["columns"]]
+    (root / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(BulkFilesError, match=r"RESPONSIBLE_FOR\.Enterprise\.Accident\.0\.csv: columns differ .*"
+                                             r"column 2 is source_ids \(string_list\) in the files, "
+                                             r"source_ids \(id_list\) in the schema; .*write them again"):
+        BulkFiles.read(root).check(schema)
+
+
 @pytest.mark.parametrize("store", ["ladybug", "neo4j"], indirect=True)
 @pytest.mark.parametrize("limit", [0, 10**9], ids=["batched", "copy-when-allowed"])
 def test_a_large_first_derivation_streams_the_same_links(store: Store, files: BulkFiles, limit: int,
