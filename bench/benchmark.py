@@ -331,9 +331,18 @@ def targets(results: dict[str, Any]) -> list[str]:
         f"| 1M load and first derivation (what `safetykg synthetic` runs after generating) ≤ 2 GB | "
         f"{_verdict(lady.get('derive_peak_rss_mib'), GB2, 'MiB')} |",
         f"| native path ≥ 500k rows/s | {_verdict(lady.get('rows_per_s'), 500_000, 'rows/s', True)} |",
-        f"| `safetykg analyze` at 1M ≤ 5 min | {_verdict(lady.get('analyze_s'), 300, 's')} |",
-        f"| `safetykg analyze` at 1M ≤ 4 GB (peak of its own process) | "
+        f"| `safetykg analyze` at 1M ≤ 5 min (embedded) | {_verdict(lady.get('analyze_s'), 300, 's')} |",
+        f"| `safetykg analyze` at 1M ≤ 4 GB (embedded, peak of its own process) | "
         f"{_verdict(lady.get('analyze_peak_rss_mib'), GB4, 'MiB')} |",
+    ]
+    neo_big = big.get("neo4j_admin") or {}
+    if neo_big.get("analyze_s"):  # the issue names no engine; the default is the embedded one, Neo4j shown beside it
+        lines += [
+            f"| `safetykg analyze` at 1M ≤ 5 min (Neo4j) | {_verdict(neo_big.get('analyze_s'), 300, 's')} |",
+            f"| `safetykg analyze` at 1M ≤ 4 GB (Neo4j, client process) | "
+            f"{_verdict(neo_big.get('analyze_peak_rss_mib'), GB4, 'MiB')} |",
+        ]
+    lines += [
         f"| add 1k accidents to 1M and re-derive ≤ 10 s | {_verdict(lady.get('increment_s'), 10, 's')} |",
         f"| neo4j-admin import of 1M measured | {(big.get('neo4j_admin') or {}).get('load_s', 'not measured')} s |",
     ]
@@ -354,7 +363,9 @@ NOTES = """### Why targets are missed here, and what would close them
 - **1M on Neo4j** (neo4j-admin import): import 99.7 s (174k rows/s; 105-184 s in earlier sessions),
   recurrence and enforcement values derived in 205 s (the same 915,389 links; the enforcement values
   in chunks of 100k nodes, so no transaction holds 1.4M updates in the heap), `safetykg analyze` in
-  571 s at 2,806 MiB (the first measure of it on Neo4j at 1M; the target is the embedded engine's),
+  571 s at 2,806 MiB (its first measure on Neo4j at 1M: 1.9× the 5 minutes the issue sets, which the
+  targets table reads, like every target that names no engine, on the embedded default; not
+  profiled yet),
   the next quarter's 1k accidents added and re-derived in 8.5 s, audits from 4 ms to 15.5 s; JVM
   peak 2.8 GB, 4.6 GB on disk (7.5 GB with relationship sources as lists).
 - **`safetykg analyze` at 1M: 196 s and 3,082 MiB in this run (185 s and 3,089 MiB in the seventh
