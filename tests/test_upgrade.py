@@ -126,12 +126,12 @@ def test_relationship_sources_stored_as_lists_become_one_string(tmp_path: Path):
 
 
 def test_a_retype_no_migration_knows_is_refused():
-    from safetykg.graph.ddl import SchemaMigrationError, ladybug_retyped_columns
+    from safetykg.graph.ddl import SchemaMigrationError, ladybug_retypes
     from safetykg.graph.schema import load_schema
 
     schema = load_schema()
     stored = {"RESPONSIBLE_FOR": {"role": "INT64", "source_ids": "STRING", "note": "STRING"}}
     with pytest.raises(SchemaMigrationError, match=r"RESPONSIBLE_FOR\.role is stored as INT64"):
-        ladybug_retyped_columns(schema, stored)
-    assert ladybug_retyped_columns(schema, {"RESPONSIBLE_FOR": {"role": "STRING", "source_ids": "STRING",
+        ladybug_retypes(schema, stored)
+    assert ladybug_retypes(schema, {"RESPONSIBLE_FOR": {"role": "STRING", "source_ids": "STRING",
                                                                   "note": "STRING"}}) == []

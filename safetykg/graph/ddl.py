@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from .schema import ID_DELIMITER, Schema
 
@@ -53,12 +54,22 @@ class SchemaMigrationError(ValueError):
     """A stored column whose type the schema changed in a way no migration here knows."""
 
 
-def ladybug_retyped_columns(schema: Schema, stored: Mapping[str, Mapping[str, str]]) -> list[str]:
-    """Statements that give a graph built by an earlier schema each declared column type, keeping the
-    values: `stored` is each table's column name -> type. From a table's first retyped column on, every
-    declared column is copied into a new one, dropped and renamed, so the columns keep their declared
-    order (COPY fills them by position)."""
-    statements: list[str] = []
+@dataclass(frozen=True)
+class Retype:
+    """How one table of an earlier schema gets its declared column types: from its first retyped column
+    on, each declared column is copied into `<name>__retyped` (by `expression`), then the old ones are
+    dropped and the copies renamed, so the columns keep their declared order (COPY fills them by
+    position). `pattern` matches the table's rows as `x`."""
+
+    table: str
+    pattern: str
+    columns: tuple[tuple[str, str, str], ...]  # (name, declared type, expression over x)
+
+
+def ladybug_retypes(schema: Schema, stored: Mapping[str, Mapping[str, str]]) -> list[Retype]:
+    """The tables whose stored column types differ from the declared ones; `stored` is each table's
+    column name -> type as `table_info` gives it."""
+    plans: list[Retype] = []
     tables = [(label.name, f"(x:{label.name})", label.stored_columns()) for label in schema.labels.values()]
     tables += [(rel.name, f"()-[x:{rel.name}]->()", rel.stored_columns()) for rel in schema.relationships.values()]
     for table, pattern, columns in tables:
@@ -67,9 +78,8 @@ def ladybug_retyped_columns(schema: Schema, stored: Mapping[str, Mapping[str, st
         changed = [i for i, (name, wanted) in enumerate(present) if have[name] != wanted]
         if not changed:
             continue
-        moved = present[changed[0]:]
-        sets = []
-        for name, wanted in moved:
+        moved = []
+        for name, wanted in present[changed[0]:]:
             found = have[name]
             if found == wanted:
                 expression = f"x.{name}"
@@ -78,13 +88,9 @@ def ladybug_retyped_columns(schema: Schema, stored: Mapping[str, Mapping[str, st
             else:
                 raise SchemaMigrationError(f"{table}.{name} is stored as {found}; the schema declares {wanted}, "
                                            "and no migration between them is known")
-            statements.append(f"ALTER TABLE {table} ADD {name}__retyped {wanted}")
-            sets.append(f"x.{name}__retyped = {expression}")
-        statements.append(f"MATCH {pattern} SET {', '.join(sets)}")
-        for name, _ in moved:
-            statements.append(f"ALTER TABLE {table} DROP {name}")
-            statements.append(f"ALTER TABLE {table} RENAME {name}__retyped TO {name}")
-    return statements
+            moved.append((name, wanted, expression))
+        plans.append(Retype(table, pattern, tuple(moved)))
+    return plans
 
 
 def neo4j_ddl(schema: Schema) -> list[str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ctypes
 import gc
+import logging
 import os
 import re
 import time
@@ -20,7 +21,7 @@ from typing import Any
 import ladybug
 
 from .bulkfiles import ARRAY_DELIMITER, BulkFile, BulkFiles
-from .ddl import LADYBUG_TYPES, ladybug_added_columns, ladybug_ddl, ladybug_retyped_columns
+from .ddl import LADYBUG_TYPES, Retype, ladybug_added_columns, ladybug_ddl, ladybug_retypes
 from .errors import NoGraphYet, PartialBulkLoad, StoreConfigError, StoreLocked
 from .recovery import open_database
 from .schema import Label, Schema
@@ -29,6 +30,10 @@ from .store import BulkTargetNotEmpty, Row, Store, StoreConfig, loaded_columns
 StoreMissing = NoGraphYet  # the name this module used before the store layer had neutral errors
 _HELD_BY = re.compile(r"held by PID (\d+)")
 
+
+_log = logging.getLogger(__name__)
+RETYPE_CHUNK = 200_000  # rows copied a transaction when a column is retyped (see LadybugStore._retype)
+RETYPE_MARK = "retyped__done"  # the column marking the rows copied so far
 
 # WAL size between checkpoints during `bulk_writes` (LadybugDB's default is 16 MiB)
 BULK_CHECKPOINT_BYTES = int(os.environ.get("SAFETYKG_BULK_CHECKPOINT_MIB") or 128) * 2**20  # 256 filled the 640 MiB cache once at 1M
@@ -123,13 +128,35 @@ class LadybugStore(Store):
         stored = {table: {str(row["name"]): str(row["type"])
                           for row in self._execute(f"CALL table_info('{table}') RETURN name, type", {})}
                   for table in (*self.schema.labels, *self.schema.relationships)}
-        retyped = ladybug_retyped_columns(self.schema, stored)
-        if retyped:
-            with self.transaction():  # all tables retyped, or none
-                for statement in retyped:
-                    self._conn.execute(statement)
+        for plan in ladybug_retypes(self.schema, stored):
+            self._retype(plan, set(stored[plan.table]))
         for statement in ladybug_added_columns(self.schema, {t: set(columns) for t, columns in stored.items()}):
             self._conn.execute(statement)
+
+    def _retype(self, plan: Retype, stored: set[str]) -> None:
+        """Copy the columns in chunks of RETYPE_CHUNK rows, each its own transaction, marking the rows done:
+        one transaction over a 1M graph's relationships filled the page cache ("buffer pool is full")
+        after 116 s. Killed half-way, the next opening carries on from the rows not marked. The drops
+        and renames then go in one transaction."""
+        _log.warning("retyping %s (%s) as the schema declares: once, after an upgrade",
+                     plan.table, ", ".join(name for name, _, _ in plan.columns))
+        copies = [f"{name}__retyped" for name, _, _ in plan.columns]
+        for copy, (_, wanted, _) in zip(copies, plan.columns, strict=True):
+            if copy not in stored:
+                self._conn.execute(f"ALTER TABLE {plan.table} ADD {copy} {wanted}")
+        if RETYPE_MARK not in stored:
+            self._conn.execute(f"ALTER TABLE {plan.table} ADD {RETYPE_MARK} BOOLEAN")
+        sets = ", ".join(f"x.{copy} = {expression}" for copy, (_, _, expression) in zip(copies, plan.columns, strict=True))
+        while True:
+            done = self._execute(f"MATCH {plan.pattern} WHERE x.{RETYPE_MARK} IS NULL WITH x LIMIT {RETYPE_CHUNK} "
+                                 f"SET {sets}, x.{RETYPE_MARK} = true RETURN count(x) AS n", {})
+            if int(done[0]["n"]) < RETYPE_CHUNK:
+                break
+        with self.transaction():
+            for copy, (name, _, _) in zip(copies, plan.columns, strict=True):
+                self._conn.execute(f"ALTER TABLE {plan.table} DROP {name}")
+                self._conn.execute(f"ALTER TABLE {plan.table} RENAME {copy} TO {name}")
+            self._conn.execute(f"ALTER TABLE {plan.table} DROP {RETYPE_MARK}")
 
     def _execute(self, query: str, params: Mapping[str, Any]) -> list[Row]:
         result = self._conn.execute(query, dict(params))
