@@ -364,8 +364,13 @@ NOTES = """### Why targets are missed here, and what would close them
   recurrence and enforcement values derived in 205 s (the same 915,389 links; the enforcement values
   in chunks of 100k nodes, so no transaction holds 1.4M updates in the heap), `safetykg analyze` in
   571 s at 2,806 MiB (its first measure on Neo4j at 1M: 1.9× the 5 minutes the issue sets, which the
-  targets table reads, like every target that names no engine, on the embedded default; not
-  profiled yet),
+  targets table reads, like every target that names no engine, on the embedded default). Timed
+  stage by stage on a server of its own (578 s in all): reading the accidents and deriving 89 s,
+  comparing the 915k stored links 53 s, the analytics 339 s, writing their values back to 1.85M
+  nodes 97 s. The analytics compute the same in Python on both engines, and the whole command
+  takes 196 s on LadybugDB, so most of those 339 s are the chain graph read through the driver a
+  row at a time. What would close it: that read in fewer, larger pages, or the analytics run in
+  the server (the Graph Data Science library),
   the next quarter's 1k accidents added and re-derived in 8.5 s, audits from 4 ms to 15.5 s; JVM
   peak 2.8 GB, 4.6 GB on disk (7.5 GB with relationship sources as lists).
 - **`safetykg analyze` at 1M: 196 s and 3,082 MiB in this run (185 s and 3,089 MiB in the seventh
