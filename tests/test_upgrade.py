@@ -4,6 +4,7 @@ recurrence links, on both engines), after which every audit answers as on a grap
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -87,7 +88,7 @@ def _columns(store: Store, table: str) -> list[tuple[str, str]]:
     return [(str(r["name"]), str(r["type"])) for r in store._execute(f"CALL table_info('{table}') RETURN name, type", {})]  # type: ignore[attr-defined]
 
 
-def test_relationship_sources_stored_as_lists_become_one_string(tmp_path: Path):
+def test_relationship_sources_stored_as_lists_become_one_string(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """Before `id_list`, a relationship's `source_ids` was a STRING[] column between `role` and `note`.
     Opened for writing, such a graph is retyped in place: values kept (joined by ';'), columns in the
     declared order (a bulk COPY fills them by position), audits unchanged, a reload changes nothing."""
@@ -114,7 +115,27 @@ def test_relationship_sources_stored_as_lists_become_one_string(tmp_path: Path):
             today.write(f"ALTER TABLE {rel.name} RENAME old_sources TO source_ids")
         assert ("source_ids", "STRING[]") in _columns(today, "RESPONSIBLE_FOR")
         assert isinstance(today.run("MATCH ()-[r:RESPONSIBLE_FOR]->() RETURN r.source_ids AS s LIMIT 1")[0]["s"], list)
-    with open_store(graph) as upgraded:
+    from safetykg.graph import ladybug_store
+
+    monkeypatch.setattr(ladybug_store, "RETYPE_CHUNK", 3)  # several chunks a table
+    real_execute, chunks = ladybug_store.LadybugStore._execute, []
+
+    def killed_on_the_third_chunk(self: Any, query: str, params: Any) -> Any:
+        if "SET x.source_ids__retyped" in query:
+            chunks.append(query)
+            if len(chunks) == 3:
+                raise RuntimeError("killed")
+        return real_execute(self, query, params)
+
+    monkeypatch.setattr(ladybug_store.LadybugStore, "_execute", killed_on_the_third_chunk)
+    with pytest.raises(RuntimeError, match="killed"):
+        open_store(graph)
+    monkeypatch.setattr(ladybug_store.LadybugStore, "_execute", real_execute)
+    killed_in = re.search(r"\[x:(\w+)\]", chunks[-1]).group(1)  # type: ignore[union-attr]
+    with open_store(StoreConfig(data_dir=graph.data_dir, read_only=True)) as halfway:  # two chunks copied, marked
+        marked = halfway.run(f"MATCH ()-[r:{killed_in}]->() WHERE r.retyped__done RETURN count(r) AS c")
+        assert marked == [{"c": 6}]
+    with open_store(graph) as upgraded:  # carries on from the rows not marked
         assert {t: _columns(upgraded, t) for t in sourced} == expected_columns
         assert _relationship_rows(upgraded) == expected_rows
         assert _answers(upgraded) == expected_answers

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from .schema import ID_DELIMITER, Schema
@@ -32,15 +32,20 @@ def ladybug_ddl(schema: Schema) -> list[str]:
     return statements
 
 
-def ladybug_added_columns(schema: Schema, stored: Mapping[str, set[str]]) -> list[str]:
+def _tables(schema: Schema) -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """Each table: its name, a pattern matching its rows as `x`, its declared columns."""
+    tables = [(label.name, f"(x:{label.name})", label.stored_columns()) for label in schema.labels.values()]
+    tables += [(rel.name, f"()-[x:{rel.name}]->()", rel.stored_columns()) for rel in schema.relationships.values()]
+    return tables
+
+
+def ladybug_added_columns(schema: Schema, stored: Mapping[str, Collection[str]]) -> list[str]:
     """ALTERs that give tables created by an earlier schema the columns declared since (null until a
     load or derivation writes them): a graph built before `earlier_id` or the enforcement values
     existed would otherwise fail every query that names them. `stored`: each table's column names."""
-    declared = [(label.name, label.stored_columns()) for label in schema.labels.values()]
-    declared += [(rel.name, rel.stored_columns()) for rel in schema.relationships.values()]
     return [
         f"ALTER TABLE {table} ADD {name} {LADYBUG_TYPES[kind]}"
-        for table, columns in declared if table in stored
+        for table, _, columns in _tables(schema) if table in stored
         for name, kind in columns if name not in stored[table]
     ]
 
@@ -70,9 +75,7 @@ def ladybug_retypes(schema: Schema, stored: Mapping[str, Mapping[str, str]]) -> 
     """The tables whose stored column types differ from the declared ones; `stored` is each table's
     column name -> type as `table_info` gives it."""
     plans: list[Retype] = []
-    tables = [(label.name, f"(x:{label.name})", label.stored_columns()) for label in schema.labels.values()]
-    tables += [(rel.name, f"()-[x:{rel.name}]->()", rel.stored_columns()) for rel in schema.relationships.values()]
-    for table, pattern, columns in tables:
+    for table, pattern, columns in _tables(schema):
         have = {name: STORED_TYPE_NAMES.get(kind, kind) for name, kind in (stored.get(table) or {}).items()}
         present = [(name, LADYBUG_TYPES[kind]) for name, kind in columns if name in have]
         changed = [i for i, (name, wanted) in enumerate(present) if have[name] != wanted]

@@ -13,7 +13,7 @@ import logging
 import os
 import re
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
@@ -129,11 +129,11 @@ class LadybugStore(Store):
                           for row in self._execute(f"CALL table_info('{table}') RETURN name, type", {})}
                   for table in (*self.schema.labels, *self.schema.relationships)}
         for plan in ladybug_retypes(self.schema, stored):
-            self._retype(plan, set(stored[plan.table]))
-        for statement in ladybug_added_columns(self.schema, {t: set(columns) for t, columns in stored.items()}):
+            self._retype(plan, stored[plan.table])
+        for statement in ladybug_added_columns(self.schema, stored):
             self._conn.execute(statement)
 
-    def _retype(self, plan: Retype, stored: set[str]) -> None:
+    def _retype(self, plan: Retype, stored: Collection[str]) -> None:
         """Copy the columns in chunks of RETYPE_CHUNK rows, each its own transaction, marking the rows done:
         one transaction over a 1M graph's relationships filled the page cache ("buffer pool is full")
         after 116 s; in chunks that graph (of the previous release) took 420 s and 735 MiB, once.
@@ -141,22 +141,21 @@ class LadybugStore(Store):
         then go in one transaction."""
         _log.warning("retyping %s (%s) as the schema declares: once, after an upgrade",
                      plan.table, ", ".join(name for name, _, _ in plan.columns))
-        copies = [f"{name}__retyped" for name, _, _ in plan.columns]
-        for copy, (_, wanted, _) in zip(copies, plan.columns, strict=True):
-            if copy not in stored:
-                self._conn.execute(f"ALTER TABLE {plan.table} ADD {copy} {wanted}")
+        for name, wanted, _ in plan.columns:  # present already where a killed run added them
+            if f"{name}__retyped" not in stored:
+                self._conn.execute(f"ALTER TABLE {plan.table} ADD {name}__retyped {wanted}")
         if RETYPE_MARK not in stored:
             self._conn.execute(f"ALTER TABLE {plan.table} ADD {RETYPE_MARK} BOOLEAN")
-        sets = ", ".join(f"x.{copy} = {expression}" for copy, (_, _, expression) in zip(copies, plan.columns, strict=True))
+        sets = ", ".join(f"x.{name}__retyped = {expression}" for name, _, expression in plan.columns)
         while True:
             done = self._execute(f"MATCH {plan.pattern} WHERE x.{RETYPE_MARK} IS NULL WITH x LIMIT {RETYPE_CHUNK} "
                                  f"SET {sets}, x.{RETYPE_MARK} = true RETURN count(x) AS n", {})
             if int(done[0]["n"]) < RETYPE_CHUNK:
                 break
         with self.transaction():
-            for copy, (name, _, _) in zip(copies, plan.columns, strict=True):
+            for name, _, _ in plan.columns:
                 self._conn.execute(f"ALTER TABLE {plan.table} DROP {name}")
-                self._conn.execute(f"ALTER TABLE {plan.table} RENAME {copy} TO {name}")
+                self._conn.execute(f"ALTER TABLE {plan.table} RENAME {name}__retyped TO {name}")
             self._conn.execute(f"ALTER TABLE {plan.table} DROP {RETYPE_MARK}")
 
     def _execute(self, query: str, params: Mapping[str, Any]) -> list[Row]:
