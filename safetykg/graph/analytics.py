@@ -69,7 +69,7 @@ from .brandes import Adjacency, dependencies
 from .nxgraph import node_id
 from .recurrence import Link, day_of, read_regions
 from .schema import load_schema
-from .store import Store
+from .store import Row, Store
 
 ACTOR_LABELS = ("Department", "Enterprise")
 ITEM_LABELS = ("Penalty", "Discipline", "CriminalCase", "Measure")
@@ -194,20 +194,31 @@ def _columns(store: Store, label: str, wanted: Iterable[str]) -> list[str]:
     return [c for c in dict.fromkeys(wanted) if c in stored]
 
 
-def _node_query(label: str, columns: Sequence[str]) -> str:
-    return f"MATCH (n:{label}) RETURN " + ", ".join(f"n.{c} AS {c}" for c in columns)
+def _nodes(store: Store, label: str, columns: Sequence[str]) -> Iterator[Row]:
+    """Some properties of every node of a label, streamed."""
+    return store.iter_label_rows(label, {c: f"n.{c}" for c in columns})
 
 
 def _edges(store: Store, rel: str, start: str | None = None, end: str | None = None) -> Iterator[tuple[str, str, str, str]]:
-    """(start label, start key, end label, end key) of every `rel` edge between the given labels, streamed."""
+    """(start label, start key, end label, end key) of every `rel` edge between the given labels, streamed.
+
+    The read walks the end with more nodes: an engine that pages over the walked label's nodes (Neo4j)
+    then holds a few edges per node in a page, never a department's 850k supervised enterprises."""
     schema = store.schema
     for a, b in schema.relationships[rel].ends:
         if (start and a != start) or (end and b != end):
             continue
-        query = (f"MATCH (a:{a})-[:{rel}]->(b:{b}) "
-                 f"RETURN a.{schema.labels[a].key} AS a, b.{schema.labels[b].key} AS b")
-        for row in store.iter_rows(query):
+        ka, kb = schema.labels[a].key, schema.labels[b].key
+        if a == b or _node_count(store, a) >= _node_count(store, b):
+            rows = store.iter_label_rows(a, {"a": f"n.{ka}", "b": f"b.{kb}"}, f"MATCH (n)-[:{rel}]->(b:{b})")
+        else:
+            rows = store.iter_label_rows(b, {"a": f"a.{ka}", "b": f"n.{kb}"}, f"MATCH (a:{a})-[:{rel}]->(n)")
+        for row in rows:
             yield a, str(row["a"]), b, str(row["b"])
+
+
+def _node_count(store: Store, label: str) -> int:
+    return int(store.run(f"MATCH (n:{label}) RETURN count(n) AS c")[0]["c"])
 
 
 # --- broken chains -------------------------------------------------------------------
@@ -221,7 +232,7 @@ def _open_items(store: Store, label: str, as_of: str) -> dict[str, tuple[Any, st
     """key -> (name, reason) of the items of one label that are open as of the date."""
     columns = _columns(store, label, (*ITEM_COLUMNS, *STAGE_DATES[label]))
     found: dict[str, tuple[Any, str]] = {}
-    for row in store.iter_rows(_node_query(label, columns)):
+    for row in _nodes(store, label, columns):
         reason = open_reason(label, row, as_of)
         if reason is not None:
             found[str(row["id"])] = (row.get("name"), reason)
@@ -267,12 +278,11 @@ def _item_accidents(store: Store, label: str, open_keys: Mapping[str, Any]) -> d
     """Open item key -> the accidents it stems from (sorted node ids): a criminal case through LED_TO,
     the other items through the investigation that recommended them."""
     if label == "CriminalCase":
-        query = "MATCH (a:Accident)-[:LED_TO]->(n:CriminalCase) RETURN n.id AS item, a.id AS accident"
+        then = "MATCH (a:Accident)-[:LED_TO]->(n)"
     else:
-        query = (f"MATCH (a:Accident)-[:INVESTIGATED_BY]->(:Investigation)-[:RECOMMENDS]->(n:{label}) "
-                 "RETURN n.id AS item, a.id AS accident")
+        then = "MATCH (a:Accident)-[:INVESTIGATED_BY]->(:Investigation)-[:RECOMMENDS]->(n)"
     accidents: dict[str, set[str]] = defaultdict(set)
-    for row in store.iter_rows(query):
+    for row in store.iter_label_rows(label, {"item": "n.id", "accident": "a.id"}, then):
         item = str(row["item"])
         if item in open_keys:
             accidents[item].add(node_id("Accident", str(row["accident"])))
@@ -393,7 +403,7 @@ def actor_centrality(graph: GraphSource, chain: nx.Graph) -> tuple[list[dict[str
     degree = nx.degree_centrality(chain) if chain.number_of_nodes() > 1 else {}
     rows: list[dict[str, Any]] = []
     for label in ACTOR_LABELS:
-        for row in graph.store.iter_rows(_node_query(label, ("id", "name"))):
+        for row in _nodes(graph.store, label, ("id", "name")):
             key = str(row["id"])
             actor = node_id(label, key)
             items = sorted(_key(n) for n in chain.neighbors(actor)) if actor in chain else []
@@ -427,9 +437,9 @@ def _links(graph: GraphSource) -> dict[tuple[str, str], tuple[int | None, Any]]:
 
     if graph.links is not None:
         return {(link.from_id, link.to_id): (days(link.days), link.rule) for link in graph.links}
-    rows = graph.store.iter_rows(
-        "MATCH (a:Accident)-[e:RECURRENCE_OF]->(b:Accident) RETURN a.id AS later, b.id AS earlier, "
-        "e.days AS days, e.rule AS rule"
+    rows = graph.store.iter_label_rows(
+        "Accident", {"later": "n.id", "earlier": "b.id", "days": "e.days", "rule": "e.rule"},
+        "MATCH (n)-[e:RECURRENCE_OF]->(b:Accident)",
     )
     return {(str(r["later"]), str(r["earlier"])): (days(r["days"]), r["rule"]) for r in rows}
 
@@ -470,7 +480,7 @@ def _read_recurrence(graph: GraphSource) -> _Recurrence:
         if accident not in place or adcode < place[accident]:
             place[accident] = adcode
     groups: dict[str, dict[str, dict[str, int]]] = {"province": {}, "kind": {}}
-    for row in store.iter_rows(_node_query("Accident", ("id", "kind", "date"))):
+    for row in _nodes(store, "Accident", ("id", "kind", "date")):
         accident = str(row["id"])
         rec.accidents.append(accident)
         if accident in linked:
@@ -600,10 +610,7 @@ def write_analytics(
     for label in ACTOR_LABELS:
         wanted = {actor["id"]: actor for actor in result.actors if actor["label"] == label}
         changed: list[tuple[Any, ...]] = []
-        for old in store.iter_rows(
-            f"MATCH (n:{label}) RETURN n.id AS id, n.centrality AS centrality, "
-            "n.open_items AS open_items, n.analytics_date AS analytics_date"
-        ):
+        for old in _nodes(store, label, ("id", "centrality", "open_items", "analytics_date")):
             actor = wanted.get(old["id"])
             if actor is None:
                 continue
@@ -625,9 +632,7 @@ def write_analytics(
         )
         report.actors += len(changed)
     rows: list[tuple[Any, ...]] = []
-    for stored in store.iter_rows(
-        "MATCH (n:Accident) RETURN n.id AS id, n.cluster_id AS cluster_id, n.analytics_date AS analytics_date"
-    ):
+    for stored in _nodes(store, "Accident", ("id", "cluster_id", "analytics_date")):
         accident = stored["id"]
         if accident not in result.accident_cluster:
             continue

@@ -23,12 +23,17 @@ from neo4j.exceptions import AuthError, ConfigurationError, DriverError, Neo4jEr
 from .ddl import neo4j_ddl
 from .engines import redact_uri
 from .errors import AuthenticationFailed, StoreConfigError, StoreUnavailable
+from .readonly import assert_read_only
 from .schema import Schema
-from .store import Row, Store, StoreConfig
+from .store import Row, Store, StoreConfig, normalise_value
 
 CONNECT_TIMEOUT_S = 4.0  # TCP connect plus Bolt handshake: a server that accepts and never answers fails in time
 ACQUIRE_TIMEOUT_S = 5.0  # waiting for a pooled connection, including opening one
 RETRY_TIME_S = 15.0  # how long managed transactions keep retrying transient errors
+# Nodes per page of `iter_label_rows`. The driver spends 12-18 us of client CPU on each record it hands
+# over (Rust extension installed), so a million-row read took 20 s; the same rows as the lists of pages
+# of this many nodes took 2.6-3.1 s at 1M accidents (issue 12's analyze on Neo4j).
+SCAN_PAGE = 20_000
 
 
 class _Translated:
@@ -125,6 +130,31 @@ class Neo4jStore(Store):
 
         with self._translated, self._driver.session(database=self.database, default_access_mode=WRITE_ACCESS) as session:
             return session.execute_write(work)
+
+    def iter_label_rows(
+        self, label: str, columns: Mapping[str, str], then: str = "", params: Mapping[str, Any] | None = None,
+        in_key_order: bool = False,
+    ) -> Iterator[Row]:
+        """Pages of the label's nodes in key order (a seek of the key's unique index from the last key of the
+        page before), each page's rows returned as one list of lists: one record per page instead of one per
+        row. Always in key order."""
+        key = self.schema.labels[label].key
+        names = list(columns)
+        rest = (f" WITH collect(n) AS page RETURN size(page) AS taken, page[-1].{key} AS last, "
+                f"COLLECT {{ UNWIND page AS n {then} RETURN [{', '.join(columns.values())}] }} AS rows")
+        first = f"MATCH (n:{label}) WITH n ORDER BY n.{key} LIMIT $scan_page" + rest
+        later = f"MATCH (n:{label}) WHERE n.{key} > $scan_after WITH n ORDER BY n.{key} LIMIT $scan_page" + rest
+        assert_read_only(later)
+        args = dict(params or {})
+        after: Any = None
+        while True:
+            found = self._read(first if after is None else later, {**args, "scan_page": SCAN_PAGE, "scan_after": after})
+            page = found[0]
+            for values in page["rows"]:
+                yield {name: normalise_value(value) for name, value in zip(names, values, strict=True)}
+            if page["taken"] < SCAN_PAGE:
+                return
+            after = page["last"]
 
     @contextmanager
     def transaction(self) -> Iterator[None]:

@@ -366,9 +366,8 @@ def explain(later: AccidentFacts, earlier: AccidentFacts, shared: Shared, days: 
 # --- reading the graph -----------------------------------------------------------
 
 # what the rules compare (no name: deriving never shows one; `analyze` looks up the names it lists)
-FACTS = ("a.id AS id, a.date AS date, a.day AS day, a.kind AS kind, a.mechanisms AS mechanisms, "
-         "a.severity AS severity, a.deaths AS deaths")
-ACCIDENTS = "MATCH (a:Accident) RETURN " + FACTS + " ORDER BY id"
+FACT_PROPERTIES = ("id", "date", "day", "kind", "mechanisms", "severity", "deaths")
+FACTS = ", ".join(f"a.{p} AS {p}" for p in FACT_PROPERTIES)
 # Places: the gazetteer (a few thousand units) is read once and each accident's recorded unit walked up
 # in Python — the same units as OCCURRED_IN->(r)-[:PART_OF*0..2]->(u), without one row per accident
 # and ancestor (three million rows at national scale).
@@ -376,7 +375,8 @@ REGIONS = (
     "MATCH (r:Region) OPTIONAL MATCH (r)-[:PART_OF]->(p:Region) "
     "RETURN r.adcode AS adcode, r.name AS name, r.level AS level, p.adcode AS parent ORDER BY adcode, parent"
 )
-PLACES = "MATCH (a:Accident)-[:OCCURRED_IN]->(r:Region) RETURN a.id AS id, r.adcode AS place ORDER BY id, place"
+# every accident's recorded units (`Store.iter_label_rows`: columns, then the pattern from the accident `n`)
+PLACES = ({"id": "n.id", "place": "r.adcode"}, "MATCH (n)-[:OCCURRED_IN]->(r:Region)")
 # the same reads for some accidents only (key lookups, not a scan testing every id against a list)
 WITHIN = "UNWIND $ids AS wanted MATCH (a:Accident {id: wanted}) "
 # What hangs off the accidents found is read with OPTIONAL MATCH, the rows without a match dropped after:
@@ -458,7 +458,8 @@ def read_accidents(
     # Dates, kinds, severities, tag lists and operator names repeat across a million accidents: one
     # object each instead of one per accident (about 300 MB at 1M).
     seen: dict[Any, Any] = {}
-    rows = store.iter_rows(ACCIDENTS_WITHIN, ids) if within is not None else store.iter_rows(ACCIDENTS)
+    rows = store.iter_rows(ACCIDENTS_WITHIN, ids) if within is not None else store.iter_label_rows(
+        "Accident", {p: f"n.{p}" for p in FACT_PROPERTIES}, in_key_order=True)
     for row in sorted(rows, key=lambda r: str(r["id"])) if within is not None else rows:
         date = seen.setdefault(row["date"], row["date"]) or None
         day = row["day"] if row["day"] is not None else (day_of(date) if date else None)
@@ -474,7 +475,7 @@ def read_accidents(
     units, parents = regions or read_regions(store)
     # most accidents have one place: the adcode itself (one shared str), a list only for a second one
     recorded: dict[str, str | list[str]] = {}
-    for row in store.iter_rows(PLACES_WITHIN, ids) if within is not None else store.iter_rows(PLACES):
+    for row in store.iter_rows(PLACES_WITHIN, ids) if within is not None else store.iter_label_rows("Accident", *PLACES):
         if row["id"] in facts:
             unit_code = str(seen.setdefault(row["place"], row["place"]))
             before = recorded.get(row["id"])
@@ -687,11 +688,14 @@ def day_spans(days: set[int | None], window: int | None) -> list[tuple[int, int]
 
 # --- writing ---------------------------------------------------------------------
 
+LINK_PROPERTIES = ("rule", "rules", "days", "earlier_id", "basis", "explanation", "note", "computed_date")
 STORED = (
     "MATCH (a:Accident)-[e:RECURRENCE_OF]->(b:Accident) RETURN a.id AS from_key, b.id AS to_key, "
-    "e.rule AS rule, e.rules AS rules, e.days AS days, e.earlier_id AS earlier_id, e.basis AS basis, e.explanation AS explanation, "
-    "e.note AS note, e.computed_date AS computed_date"
+    + ", ".join(f"e.{p} AS {p}" for p in LINK_PROPERTIES)
 )
+# the same, every link, read as a scan of the accidents (`Store.iter_label_rows`)
+STORED_SCAN = ({"from_key": "n.id", "to_key": "b.id", **{p: f"e.{p}" for p in LINK_PROPERTIES}},
+               "MATCH (n)-[e:RECURRENCE_OF]->(b:Accident)")
 DELETE = (
     "UNWIND $rows AS r MATCH (a:Accident {id: r.from_key})-[e:RECURRENCE_OF]->(b:Accident {id: r.to_key}) DELETE e"
 )
@@ -811,7 +815,7 @@ def _stored_rows(store: Store, touching: set[str] | None) -> Iterable[Row]:
     columns along the lookups took 1.7 s per thousand accidents at 1M, the keys alone 0.5 s, and new
     accidents have no stored links at all."""
     if touching is None:
-        yield from store.iter_rows(STORED)
+        yield from store.iter_label_rows("Accident", *STORED_SCAN)
         return
     ids = {"ids": sorted(touching)}
     pairs = {(row["from_key"], row["to_key"]) for query in (KEYS_FROM, KEYS_TO) for row in store.iter_rows(query, ids)}
