@@ -353,28 +353,35 @@ def targets(results: dict[str, Any]) -> list[str]:
 
 NOTES = """### Why targets are missed here, and what would close them
 
-- **The run** (2026-12-04, eighth session): the three sizes on every path, one command, 42 minutes.
-  It began with the load average at 2.7 from a test run that had just ended, which shows most in
-  the first thing it timed: the 10k neo4j-admin import took 44.6 s (6.9 s in the seventh session's
-  run). The same measure moves between runs on this machine (the 1M load took 43-48 s in the
-  seventh session's three runs with the earlier schema, 55-84 s before that), so compare sizes
-  within one run. Every audit's answer (page, total and count) is hashed on each path, and every
-  digest at each size equals LadybugDB's (the `same answer` column).
-- **1M on Neo4j** (neo4j-admin import): import 99.7 s (174k rows/s; 105-184 s in earlier sessions),
-  recurrence and enforcement values derived in 205 s (the same 915,389 links; the enforcement values
-  in chunks of 100k nodes, so no transaction holds 1.4M updates in the heap), `safetykg analyze` in
-  571 s at 2,806 MiB (its first measure on Neo4j at 1M: 1.9× the 5 minutes the issue sets, which the
-  targets table reads, like every target that names no engine, on the embedded default). Timed
-  stage by stage on a server of its own (578 s in all): reading the accidents and deriving 89 s,
-  comparing the 915k stored links 53 s, the analytics 339 s, writing their values back to 1.85M
-  nodes 97 s. The analytics compute the same in Python on both engines, and the whole command
-  takes 196 s on LadybugDB, so most of those 339 s are the chain graph read through the driver a
-  row at a time. What would close it: that read in fewer, larger pages, or the analytics run in
-  the server (the Graph Data Science library),
-  the next quarter's 1k accidents added and re-derived in 8.5 s, audits from 4 ms to 15.5 s; JVM
-  peak 2.8 GB, 4.6 GB on disk (7.5 GB with relationship sources as lists).
-- **`safetykg analyze` at 1M: 196 s and 3,082 MiB in this run (185 s and 3,089 MiB in the seventh
-  session's), both met.** Until the seventh session the benchmark
+- **The run** (2026-12-04, ninth session): the three sizes on every path, one command, 31 minutes,
+  begun at a load average of 1.4. The same measure moves between runs on this machine (the 1M
+  load took 30.9 s in the eighth session's run and 34.1 s in this one; 43-48 s in the seventh
+  session's with the earlier schema), so compare sizes within one run. Every audit's answer (page,
+  total and count) is hashed on each path, and every digest at each size equals LadybugDB's (the
+  `same answer` column).
+- **1M on Neo4j** (neo4j-admin import): import 85.9 s (202k rows/s; 99.7-184 s in earlier
+  sessions), recurrence and enforcement values derived in 178 s (205 s in the eighth session's run;
+  the same 915,389 links; the enforcement values in chunks of 100k nodes, so no transaction holds
+  1.4M updates in the heap), the next quarter's 1k accidents added and re-derived in 8.3 s, audits
+  from 4 ms to 8.6 s, JVM peak 2.7 GB. On disk 6.8 GB after the whole run, 4.6 GB in the eighth
+  session's; the directory holds the transaction logs of what each run wrote, not only the store.
+- **`safetykg analyze` at 1M on Neo4j: 407 s in this run (571 s in the eighth session's), 2,045 MiB;
+  1.4× the 5 minutes the issue sets, which the targets table reads, like every target that names no
+  engine, on the embedded default.** Timed stage by stage in the eighth session (578 s): deriving
+  89 s, comparing the 915k stored links 53 s, the analytics 339 s, writing their values back to
+  1.85M nodes 97 s. The analytics' 339 s were mostly their reads: the Python driver spends 12-18 µs
+  of client CPU on each record it returns (with its Rust extension), so reading 1M accidents' id,
+  kind and date took 20 s where the server produced the rows in 0.8 s. Whole-label reads now go
+  through `Store.iter_label_rows`, which Neo4j answers in pages of 20,000 nodes in key order (a
+  seek of the key's unique index from the page before), a page's rows returned as one list: that
+  read 2.6-3.1 s, the 1.38M penalties' item columns 41 -> 6.4 s, the links 22.5 -> 6.7 s; the
+  analytics on one 1M graph 353 -> 214 s. What is left: the analytics' Python work (about the same
+  on both engines), the first write-back of values to 1.85M nodes (~97 s, at the rate the server
+  writes: see the driver path below) and the derivation. Only changed values are written, so a
+  second analysis writes none; a first one on two cores stays above 5 minutes unless the analytics
+  run in the server (the Graph Data Science library) or the server has more cores to write with.
+- **`safetykg analyze` at 1M: 196 s and 3,082 MiB in this run (196 s and 3,082 MiB in the eighth
+  session's, 185 s and 3,089 MiB in the seventh's), both met.** Until the seventh session the benchmark
   timed the analytics and their write-back alone (170 s, 3,843 MiB), not the command a user runs.
   The command itself, on the 1M graph, took 4:30, peaked at 11.5 GiB and wrote a 1.1 GB JSON
   report. That report listed every link, actor, open item, cluster and lead time, with every
@@ -392,32 +399,34 @@ NOTES = """### Why targets are missed here, and what would close them
   and lead times as Python objects); the page cache's size made no difference to them (3,285 MiB at
   3 GiB, 3,292 at 1.5 GiB). Sampled betweenness walks each breadth-first search a level at a time in
   numpy (`safetykg/graph/brandes.py`).
-- **Adding 1k accidents to 1M: 3.1 s in this run** (3.0-4.2 s in the seventh session's three runs,
+- **Adding 1k accidents to 1M: 3.1 s in this run** (3.1 s in the eighth session's, 3.0-4.2 s in the seventh's three runs,
   3.9-10.0 s in earlier ones). The increment is the next quarter's accidents (2021-01 to 2021-03). Each province
   rule declares which accidents it can pair (`could_pair`), and re-deriving reads only the new
   accidents' provinces within 365 days of a new one, for accidents that meet a condition (14k at
   1M); what hangs off the accidents found by key is read with `OPTIONAL MATCH` (LadybugDB 0.22
   planned a `MATCH` there as a hash join over the whole pattern, 0.8-1.3 s each).
-- **Audits at 1M (embedded): all fourteen ≤ 2 s; the slowest `regulatory-blind-spots` at 1.42 s in this
-  run (1.29 s in the seventh session's, 1.81 s in the sixth's).**
-  - `repeat-incidents`: 0.74 s in this run (2.05 s -> 0.94 s in the sixth session). LadybugDB had
+- **Audits at 1M (embedded): all fourteen ≤ 2 s; the slowest `regulatory-blind-spots` at 1.45 s in this
+  run (1.42 s in the eighth session's, 1.29 s in the seventh's, 1.81 s in the sixth's).**
+  - `repeat-incidents`: 0.77 s in this run (0.74 s in the eighth session's) (2.05 s -> 0.94 s in the sixth session). LadybugDB had
     read every property of the earlier accident of all 78,597 pairs by primary key before the page was cut (1.0 s). `RECURRENCE_OF` now also
     stores the earlier accident's id (`earlier_id`, derived with the link) and the earlier day is the
     later one's less the link's `days`, so the rows are ordered and paged from the links alone and the
     earlier accident is found again for the page only (rows query 0.9 -> 0.41 s). Its count runs as
     two statements (a count section may repeat `// ---- count`; the runner sums x and y): y over 1M
     accidents and x over 79k links took 0.45 s apart, 0.65 s as one statement, 0.9 s as a UNION ALL.
-  - `cross-province`: 0.63 s in this run (0.88 s in the sixth session, 5.8 s in the fifth). Two values are derived after every load
+  - `cross-province`: 0.62 s in this run (0.63 s in the eighth session's, 0.88 s in the sixth, 5.8 s
+    in the fifth). Two values are derived after every load
     (`safetykg/graph/enforcement.py`): `cross_province` on each Penalty and Discipline, and
     `enforcement_assignments` on each Accident. The rows start from the items whose flag is true or
     not derived (null) and check each in full; y sums the counts. Every write clears the values it
     could change, and a value not derived costs time, never an answer.
-  - `regulatory-blind-spots` (1.42 s in this run, 0 rows): the anti-join of 854k enterprises with their
+  - `regulatory-blind-spots` (1.45 s in this run, 0 rows): the anti-join of 854k enterprises with their
     supervising departments, once for the rows and once for the count (0.6-0.9 s each). Tried: the
     enterprises without a supervisor first (0.6 s for the rows), not adopted: within the noise of
     the whole audit.
-- **Native COPY: 561k rows/s at 1M in this run, met** (30.9 s; 339k at 100k, where fixed costs
-  weigh more). The seventh session's runs gave 364-403k (46.6 s) and timed the 1M load table by
+- **Native COPY: 509k rows/s at 1M in this run, met** (34.1 s; 561k and 30.9 s in the eighth
+  session's run; 337k at 100k, where fixed costs weigh more). The seventh session's runs gave
+  364-403k (46.6 s) and timed the 1M load table by
   table (46-48 s in all, 173% CPU of the two cores): node tables at 315-520k rows/s, the large
   relationship tables at 340-420k, no table standing out, but each relationship table spending
   about 40% of its copy on its list column. `source_ids`, the provenance on every relationship,
@@ -432,14 +441,14 @@ NOTES = """### Why targets are missed here, and what would close them
   Each table is one COPY of all its chunks; a direct `COPY … FROM 'file'` was no faster than the
   typed `LOAD WITH HEADERS` subquery.
 - **Recurrence at 1M**: 915k links (639k from the province-and-tag rule, which grows with the square
-  of the tagged accidents per province and year), derived and written in 231 s in this run, with the
-  enforcement values (298 s in the sixth session's run). LadybugDB's COPY of Accident-to-Accident
+  of the tagged accidents per province and year), derived and written in 250 s in this run, with the
+  enforcement values (231 s in the eighth session's, 298 s in the sixth's). LadybugDB's COPY of Accident-to-Accident
   links into the 1M graph fails with "buffer pool is full" even for 10k links, so above 200k
   accidents the links go in batches of 1,000 `UNWIND … CREATE`s as they are derived. What would
   close it: links derived from the bulk files and copied with them.
-- **Memory**: the load alone peaks at 752 MiB in this run; the load and the first derivation, which
+- **Memory**: the load alone peaks at 784 MiB in this run; the load and the first derivation, which
   is what `safetykg synthetic --accidents 1000000` runs after writing the files (20 MiB), at
-  1,492 MiB (the row "after load and derivation"). `/usr/bin/time` gave the whole command 1,784 MiB
+  1,459 MiB (the row "after load and derivation"). `/usr/bin/time` gave the whole command 1,784 MiB
   before the seventh session's changes and 1,506 MiB after them (the derivation reads no names and
   only the operators that can pair: the records of 1M accidents, 483 -> 176 MiB), and 1,503 MiB in
   the eighth session (5:45 wall clock; its COPY 30.5 s, 569k rows/s). The
@@ -448,27 +457,42 @@ NOTES = """### Why targets are missed here, and what would close them
   10^9 bytes (2 GB = 1,907 MiB, 4 GB = 3,815 MiB).
 - **Wrong answers found on LadybugDB 0.22** at 100k and avoided: a list-property filter followed by
   two extensions dropped rows (`repeat-incidents` 612 instead of 703); see `docs/scale.md`.
-- **Neo4j driver path: 20.1k rows/s at 100k in this run** (86.7 s; 16.1k in the sixth session's
-  run, 16.6-17.6k alone): relationship sources written as one string instead of a list. The server
-  is the limit: loading the 100k files through the driver alone (5,000 rows a batch) took 99-105 s
-  before, the client using 19 s of CPU and the server 131-138 s on 2 cores; steady rates per file 8k
-  (Accident, 30 columns) to 26k rows/s. Tried: one map `SET n += r` instead of a SET per column (7k
-  -> 17k rows/s on Accident alone into an emptied label, but no change in a real load: 104.8 -> 98.9
-  s, within the noise), so not adopted; CREATE for new keys measured 18-21k rows/s against 17k for
-  MERGE. What would close 50k rows/s: more server cores. On two, `neo4j-admin` import is the
-  national path.
-- **Neo4j audits at 1M**: eleven are 1.9-23× slower than LadybugDB's and three faster (see the
-  ratios); eight are within 2×
-  of the 2 s target (≤ 4 s) in this run, against seven in the sixth session's and five before.
-  `resumed-before-rectified` (2.3 s) came under 4 s and `unexecuted-penalties` stays at 3.1 s.
-  Four audits' rows are exactly the items their count's x counts; they say `// total: x` in their
-  header, and the page's total comes from the count instead of a pass of its own (a scan of 1.4M
-  penalties or 1M measures reads ~2 s of properties on Neo4j). The six that miss (4.6-15.5 s) scan
-  1M accidents, 915k links or 1.4M penalties with several properties each: Neo4j Community reads
-  properties a row at a time (slotted runtime, no parallel runtime), where LadybugDB scans a column.
-  `repeat-incidents` measured 15.3-16.4 s against 15.6-15.8 s for the previous query in an A/B on
-  one server (15.5 s in this run). What would close it: Enterprise's parallel runtime, or derived
-  per-item flags as `cross-province` has, audit by audit.
+- **Neo4j driver path: 20.6k rows/s at 100k in this run** (84.6 s; 20.1k in the eighth session's,
+  16.1k in the sixth's): the issue's 50k is beyond what this server writes at all on two cores.
+  `bench/neo4j_ceiling.py` loads each of the 100k files through the driver path and then has the
+  server copy the same rows itself, page by page: no rows through the driver, no MERGE, no lookup of
+  the ends, the same constraints and indexes kept (`bench/neo4j_ceiling.md`, ninth session). The
+  driver path's writes took 65.8 s (26.5k rows/s), the server's own copy 41.7 s (**41.7k rows/s**),
+  from 11k rows/s for the 24-column accidents to 62k for the smallest relationships. No client
+  takes a Cypher load past the server's own copy. The benchmark's 84.6 s adds the loader's
+  bookkeeping: which derived values the written rows make stale (`enforcement.invalidate`), read
+  and cleared by key. Tried before: one map `SET n += r` instead of a SET per column (no change in
+  a real load), CREATE for new keys (18-21k rows/s against 17k for MERGE), two writers on one
+  server (1.22× on 100k accidents' worth of nodes, with lock waits on shared departments to retry;
+  not adopted). What would close 50k rows/s: more server cores. On two, `neo4j-admin` import
+  (202k rows/s at 1M) is the national path and the driver path is for increments (1k accidents
+  added to 1M in 8.3 s).
+- **Neo4j audits at 1M: eleven of fourteen within 2× of the 2 s target (≤ 4 s) in this run**, eight
+  in the eighth session's, seven in the sixth's, five before. Four audits have a Neo4j variant
+  (`safetykg/queries/<id>.neo4j.cypher`, sections that replace the shared ones on Neo4j; the
+  parity tests and this run's digests check the answers are the same). Neo4j's planner takes
+  `a.day <= $as_of_day` to keep about 3% of the accidents, and at 1M it started from that range
+  seek, walking every accident's chain or place, where the links or items the audit is about are
+  few; in the variants `WITH DISTINCT` ends the query part once those are found. On one 1M graph:
+  `repeat-incidents` 17.4 -> 8.6 s, `short-interval-relapse` 12.2 -> 3.7 s, `cross-province` 15.9
+  -> 2.8 s (its count one scan of the accidents instead of three), `regulatory-blind-spots` 8.6 ->
+  2.5 s; in this run 8.6, 3.6, 2.9 and 2.4 s. LadybugDB keeps the shared text: with the same
+  horizon it ran them 2-3× slower at 100k. The three that miss:
+  - `repeat-incidents` (8.6 s): its rows, total and x each filter the 915k links (1.5-2.5 s each)
+    and y walks the 1M accidents placed in a prefecture (2.4 s);
+  - `department-scorecard` (5.4 s): one statement over 2.5M items and their departments;
+  - `rectification-overdue` (4.3 s): the 1M measures scanned for the count (2.6 s) and again for
+    the page (2.3 s).
+  Each reads several properties of a million rows: Neo4j Community reads properties a row at a time
+  (slotted runtime, no parallel runtime), where LadybugDB scans a column. What would close them:
+  Enterprise's parallel runtime, or derived per-item flags, as `cross-province` has, audit by audit.
+  Four audits' rows are exactly the items their count's x counts (`// total: x`), so a page's total
+  comes from the count and not from a pass of its own.
 - **Dashboard first paint at 1M: met** (`bench/first_paint.py` on the 1M graph that `safetykg
   synthetic --accidents 1000000` built, headless Chromium, first visit / second visit; not part of
   this script's run): overview 1.93 / 1.35 s, audit pages 1.28-1.36 s, the server's preparation

@@ -137,7 +137,8 @@ class Neo4jStore(Store):
     ) -> Iterator[Row]:
         """Pages of the label's nodes in key order (a seek of the key's unique index from the last key of the
         page before), each page's rows returned as one list of lists: one record per page instead of one per
-        row. Always in key order."""
+        row. Always in key order. Every label's key is a required string (`check_schema`), so `>` orders
+        them all and no node is skipped."""
         key = self.schema.labels[label].key
         names = list(columns)
         rest = (f" WITH collect(n) AS page RETURN size(page) AS taken, page[-1].{key} AS last, "
