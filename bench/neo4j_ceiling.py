@@ -129,6 +129,10 @@ def _table(name: str, rows: int, columns: int, driver_s: float, copy_s: float) -
             "copy_rows_per_s": round(rows / copy_s) if copy_s else None}
 
 
+def _rate(value: int | None) -> str:
+    return "—" if value is None else f"{value:,}"
+
+
 def render(result: dict[str, Any], host: dict[str, Any]) -> str:
     lines = [
         "# Neo4j write ceiling / Neo4j 写入上限",
@@ -145,10 +149,10 @@ def render(result: dict[str, Any], host: dict[str, Any]) -> str:
     ]
     for t in result["tables"]:
         lines.append(f"| {t['table']} | {t['rows']:,} | {t['columns']} | {t['driver_s']} | "
-                     f"{t['driver_rows_per_s'] or '—':,} | {t['copy_s']} | {t['copy_rows_per_s'] or '—':,} |")
+                     f"{_rate(t['driver_rows_per_s'])} | {t['copy_s']} | {_rate(t['copy_rows_per_s'])} |")
     lines += [
-        f"| **all** | {result['rows']:,} | | {result['driver_s']} | {result['driver_rows_per_s']:,} | "
-        f"{result['copy_s']} | {result['copy_rows_per_s']:,} |",
+        f"| **all** | {result['rows']:,} | | {result['driver_s']} | {_rate(result['driver_rows_per_s'])} | "
+        f"{result['copy_s']} | {_rate(result['copy_rows_per_s'])} |",
         "",
         "The server copy writes the same rows with none of the driver path's work around them, so no "
         "tuning of the client can take the driver path past its rate on this machine.",

@@ -88,17 +88,12 @@ class BulkFiles:
         for item in self.nodes:
             if item.label not in schema.labels:
                 raise BulkFilesError(f"{item.path}: unknown label {item.label!r}")
-            declared = schema.labels[item.label].stored_columns()
-            if list(item.columns) != declared:
-                raise BulkFilesError(f"{item.path}: columns differ from the schema's {item.label}: "
-                                     + _first_difference(list(item.columns), declared))
+            _same_columns(item, item.label, list(item.columns), schema.labels[item.label].stored_columns())
         for item in self.rels:
             rel = schema.relationships.get(item.type or "")
             if rel is None or not rel.allows(item.start or "", item.end or ""):
                 raise BulkFilesError(f"{item.path}: unknown relationship {item.type}({item.start}->{item.end})")
-            if list(item.columns[2:]) != rel.stored_columns():
-                raise BulkFilesError(f"{item.path}: columns differ from the schema's {item.type}: "
-                                     + _first_difference(list(item.columns[2:]), rel.stored_columns()))
+            _same_columns(item, rel.name, list(item.columns[2:]), rel.stored_columns())
 
     def write_manifest(self) -> None:
         document = {
@@ -109,13 +104,18 @@ class BulkFiles:
         (self.root / "manifest.json").write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
-def _first_difference(found: list[tuple[str, str]], declared: list[tuple[str, str]]) -> str:
-    """Where a file's columns part from the schema's, so files of an earlier release say so."""
-    for position, (have, want) in enumerate(zip(found, declared, strict=False)):  # lengths may differ: see below
+def _same_columns(item: BulkFile, name: str, found: list[tuple[str, str]], declared: list[tuple[str, str]]) -> None:
+    """Refuse a file whose columns are not the schema's, saying where they part, so files of an earlier
+    release say so."""
+    if found == declared:
+        return
+    where = f"{len(found)} columns in the files, {len(declared)} in the schema"
+    for position, (have, want) in enumerate(zip(found, declared, strict=False)):  # lengths may differ
         if have != want:
-            return (f"column {position + 1} is {have[0]} ({have[1]}) in the files, {want[0]} ({want[1]}) in the "
-                    "schema; files written by another version: write them again")
-    return f"{len(found)} columns in the files, {len(declared)} in the schema"
+            where = (f"column {position + 1} is {have[0]} ({have[1]}) in the files, {want[0]} ({want[1]}) in the "
+                     "schema; files written by another version: write them again")
+            break
+    raise BulkFilesError(f"{item.path}: columns differ from the schema's {name}: {where}")
 
 
 def header(columns: Sequence[tuple[str, str]], key: str | None = None, label: str | None = None,
